@@ -1,0 +1,77 @@
+/// Batched gradient descent on an energy (DESIGN.md, "Descent").
+///
+/// x⁽⁰⁾ = q; for t = 0 … depth−1: record E(x⁽ᵗ⁾), then x⁽ᵗ⁺¹⁾ = x⁽ᵗ⁾ − α ∇E(x⁽ᵗ⁾) on the entries that are
+/// not clamped (clamped entries are not touched at all). With a tolerance, a query whose step moved no
+/// entry by `tolerance` or more stops there; the remaining queries are packed together so the GEMMs
+/// shrink with the batch. Buffers are allocated once per call.
+public enum Descent {
+    /// Descends from each query of Q [B, D] on `model`.
+    /// Throws for shapes that do not fit, non-finite queries, or invalid parameters.
+    public static func run<Model: EnergyModel>(
+        _ model: Model, queries: Matrix, parameters: DescentParameters = DescentParameters(), clamp: ClampMask = .none
+    ) throws -> DescentResult {
+        try parameters.validate()
+        let b = queries.rows, d = model.dim, depth = parameters.depth
+        guard queries.cols == d else { throw CoreError.shape("queries have dimension \(queries.cols), the store has dimension \(d)") }
+        guard queries.isFinite else { throw CoreError.nonFinite("queries contain NaN or infinity") }
+        try clamp.validate(batch: b, dim: d)
+
+        var result = DescentResult(
+            states: queries, energies: Matrix(rows: b, cols: depth), steps: [Int](repeating: depth, count: b),
+            finalEnergies: [Float](repeating: 0, count: b))
+        guard b > 0 else { return result }
+
+        let workspace = model.makeWorkspace(batch: b)
+        let x = ScratchBuffer(count: b * d), gradient = ScratchBuffer(count: b * d), energy = ScratchBuffer(count: b)
+        queries.values.withUnsafeBufferPointer { x.pointer.update(from: $0.baseAddress!, count: b * d) }
+        var active = Array(0..<b)
+        let alpha = parameters.alpha, tolerance = parameters.tolerance
+
+        for t in 0..<depth where !active.isEmpty {
+            let rows = active.count
+            model.evaluate(x.pointer, rows: rows, energies: energy.pointer, gradients: gradient.pointer, workspace: workspace)
+            var stopped: [Int] = []
+            for r in 0..<rows {
+                let query = active[r]
+                result.energies.values[query * depth + t] = energy.pointer[r]
+                let xr = x.pointer + r * d, gr = gradient.pointer + r * d
+                var largest: Float = 0
+                for j in 0..<d where !clamp.isClamped(query: query, entry: j, dim: d) {
+                    let delta = alpha * gr[j]
+                    xr[j] -= delta
+                    largest = Swift.max(largest, Swift.abs(delta))
+                }
+                if tolerance > 0, largest < tolerance, t + 1 < depth {
+                    result.steps[query] = t + 1
+                    stopped.append(r)
+                }
+            }
+            if !stopped.isEmpty { pack(x.pointer, dim: d, active: &active, removing: stopped, into: &result.states) }
+        }
+        for (r, query) in active.enumerated() {
+            for j in 0..<d { result.states[query, j] = x.pointer[r * d + j] }
+        }
+
+        result.finalEnergies = try model.energies(result.states)
+        for query in 0..<b where result.steps[query] < depth {
+            for t in result.steps[query]..<depth { result.energies[query, t] = result.finalEnergies[query] }
+        }
+        return result
+    }
+
+    /// Copies the rows `removing` (ascending working-row indices) of X out to their queries' rows of
+    /// `states`, then closes the gaps so that the remaining active rows are contiguous.
+    private static func pack(_ x: UnsafeMutablePointer<Float>, dim d: Int, active: inout [Int], removing: [Int], into states: inout Matrix) {
+        let removed = Set(removing)
+        var kept: [Int] = []
+        for r in 0..<active.count {
+            if removed.contains(r) {
+                for j in 0..<d { states[active[r], j] = x[r * d + j] }
+            } else {
+                if kept.count != r { (x + kept.count * d).update(from: x + r * d, count: d) }
+                kept.append(active[r])
+            }
+        }
+        active = kept
+    }
+}

@@ -1,0 +1,22 @@
+/// `cos` (F = Y): φ(x) = (2/Y)^{1/2} cos(h + b). J_φᵀ T = √β Ωᵀ [−(2/Y)^{1/2} sin(h+b) ⊙ T].
+public struct CosKernel: FeatureKernel {
+    public init() {}
+    public var multiplicity: Int { 1 }
+    public var usesBias: Bool { true }
+
+    public func features(h: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
+                         phi: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        VectorMath.sincos(h, sin: scratch, cos: phi, count: y)
+        BLAS.scale(y, (2 / Float(y)).squareRoot(), phi)
+    }
+
+    public func contract(h: UnsafeMutablePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
+                         t: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) -> (s: Float, c: Float) {
+        let sine = scratch, cosine = scratch + y
+        VectorMath.sincos(h, sin: sine, cos: cosine, count: y)
+        let scale = (2 / Float(y)).squareRoot()
+        let s = scale * BLAS.dot(y, cosine, t)
+        for i in 0..<y { h[i] = -scale * sine[i] * t[i] }
+        return (s, 0)
+    }
+}

@@ -1,0 +1,55 @@
+/// An energy over states x ∈ R^D that can be evaluated for a batch of states at once, with its
+/// gradient. `ExactMemory` (MrDAM) and `DistributedMemory` (DrDAM) are the two models.
+public protocol EnergyModel: Sendable {
+    /// Buffers one evaluation needs, sized for a batch; made once per recall and reused every step.
+    associatedtype Workspace
+
+    /// The dimension D of the states.
+    var dim: Int { get }
+
+    /// A workspace for batches of up to `batch` states.
+    func makeWorkspace(batch: Int) -> Workspace
+
+    /// Evaluates the batch X [rows, D] (row-major, rows ≤ the workspace's batch):
+    /// writes E(x_b) to `energies` [rows] and, when `gradients` is given, ∇E(x_b) to it [rows, D].
+    func evaluate(
+        _ x: UnsafePointer<Float>, rows: Int,
+        energies: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>?,
+        workspace: Workspace)
+}
+
+extension EnergyModel {
+    /// The energies E(x_b) [B] of the points [B, D].
+    public func energies(_ points: Matrix) throws -> [Float] {
+        try evaluate(points, gradients: false).energies
+    }
+
+    /// The energies [B] and gradients [B, D] of the points [B, D].
+    public func energiesAndGradients(_ points: Matrix) throws -> (energies: [Float], gradients: Matrix) {
+        let result = try evaluate(points, gradients: true)
+        return (result.energies, result.gradients!)
+    }
+
+    private func evaluate(_ points: Matrix, gradients wantGradients: Bool) throws -> (energies: [Float], gradients: Matrix?) {
+        guard points.cols == dim else {
+            throw CoreError.shape("points have dimension \(points.cols), the model has dimension \(dim)")
+        }
+        guard points.isFinite else { throw CoreError.nonFinite("points contain NaN or infinity") }
+        var energies = [Float](repeating: 0, count: points.rows)
+        var gradients = wantGradients ? Matrix(rows: points.rows, cols: dim) : nil
+        guard points.rows > 0 else { return (energies, gradients) }
+        let workspace = makeWorkspace(batch: points.rows)
+        points.values.withUnsafeBufferPointer { x in
+            energies.withUnsafeMutableBufferPointer { e in
+                if gradients != nil {
+                    gradients!.values.withUnsafeMutableBufferPointer { g in
+                        evaluate(x.baseAddress!, rows: points.rows, energies: e.baseAddress!, gradients: g.baseAddress!, workspace: workspace)
+                    }
+                } else {
+                    evaluate(x.baseAddress!, rows: points.rows, energies: e.baseAddress!, gradients: nil, workspace: workspace)
+                }
+            }
+        }
+        return (energies, gradients)
+    }
+}

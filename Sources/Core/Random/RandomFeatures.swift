@@ -1,0 +1,126 @@
+/// The random features of a DrDAM store: Ω [Y, D] with rows ω_i ~ N(0, I_D) (or block-orthogonal),
+/// phases b [Y] ~ U(0, 2π), the inverse temperature β and the feature map, all determined by
+/// (`seed`, `dim`, `count`, `orthogonal`): the same seed gives the same features on every machine, so a
+/// snapshot keeps the seed, not Ω.
+///
+/// Generation (Philox4x32-10 keyed by the seed; counter (c0, c1, c2, 0)):
+/// - Ω[i, j] = Box–Muller normal number j mod 4 of counter (j / 4, i, 0);
+/// - b[i] = 2π · uniform number i mod 4 of counter (i / 4, 0, 1);
+/// - orthogonal rows: see `RandomFeatures+Orthogonal.swift` (streams 2 and 3).
+public struct RandomFeatures: Sendable {
+    /// The feature map.
+    public let kind: KernelKind
+    /// The dimension D of the states.
+    public let dim: Int
+    /// The number Y of random directions (F = multiplicity · Y features).
+    public let count: Int
+    /// Inverse temperature β > 0.
+    public let beta: Float
+    /// The generator's seed.
+    public let seed: UInt64
+    /// Whether Ω is block-orthogonal.
+    public let orthogonal: Bool
+    /// Ω [Y, D], row-major.
+    public let omega: [Float]
+    /// The phases b [Y] (zeros for maps without a phase).
+    public let bias: [Float]
+    let kernel: any FeatureKernel
+
+    /// The largest Y·D accepted (2^28 floats, 1 GiB of Ω).
+    public static let maxOmegaEntries = 1 << 28
+
+    /// Generates the features. Throws for non-positive sizes or β, or Y·D over `maxOmegaEntries`.
+    public init(kind: KernelKind, dim: Int, count: Int, beta: Float, seed: UInt64, orthogonal: Bool = false) throws {
+        guard dim > 0 else { throw CoreError.parameter("dim must be positive, got \(dim)") }
+        guard count > 0 else { throw CoreError.parameter("features must be positive, got \(count)") }
+        guard beta.isFinite, beta > 0 else { throw CoreError.parameter("beta must be a positive finite number, got \(beta)") }
+        guard count <= Self.maxOmegaEntries / dim else {
+            throw CoreError.parameter("features × dim = \(count) × \(dim) exceeds the limit of \(Self.maxOmegaEntries) entries")
+        }
+        self.kind = kind
+        self.dim = dim
+        self.count = count
+        self.beta = beta
+        self.seed = seed
+        self.orthogonal = orthogonal
+        self.kernel = kind.kernel
+        let generator = Philox(seed: seed)
+        omega = orthogonal
+            ? Self.orthogonalRows(generator, rows: 0..<count, dim: dim)
+            : Self.gaussianRows(generator, rows: 0..<count, dim: dim, stream: 0)
+        bias = kernel.usesBias ? Self.phases(generator, count: count) : [Float](repeating: 0, count: count)
+    }
+
+    /// F, the length of φ(x) and of T.
+    public var featureCount: Int { kernel.multiplicity * count }
+
+    /// Rows `rows` of a matrix of standard normals [rows.count, dim] from one Philox stream.
+    static func gaussianRows(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32) -> [Float] {
+        gaussianRowsDouble(generator, rows: rows, dim: dim, stream: stream).map { Float($0) }
+    }
+
+    /// As `gaussianRows`, in Double.
+    static func gaussianRowsDouble(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32) -> [Double] {
+        var out = [Double](repeating: 0, count: rows.count * dim)
+        for (r, i) in rows.enumerated() {
+            for block in stride(from: 0, to: dim, by: 4) {
+                let z = generator.normals((UInt32(block / 4), UInt32(i), stream, 0))
+                for lane in 0..<Swift.min(4, dim - block) { out[r * dim + block + lane] = z[lane] }
+            }
+        }
+        return out
+    }
+
+    /// The phases b [count], uniform in (0, 2π).
+    static func phases(_ generator: Philox, count: Int) -> [Float] {
+        (0..<count).map { i in
+            Float(2 * Double.pi * generator.uniforms((UInt32(i / 4), 0, 1, 0))[i % 4])
+        }
+    }
+
+    /// Writes the pre-activations H = √β X Ωᵀ (+ b) [rows, Y] for X [rows, D].
+    func preactivations(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>) {
+        let y = count
+        omega.withUnsafeBufferPointer { w in
+            BLAS.gemm(transB: true, m: rows, n: y, k: dim, alpha: beta.squareRoot(), a: x, lda: dim, b: w.baseAddress!, ldb: dim, beta: 0, c: h, ldc: y)
+        }
+        guard kernel.usesBias else { return }
+        bias.withUnsafeBufferPointer { b in
+            for r in 0..<rows {
+                let row = h + r * y
+                for i in 0..<y { row[i] += b[i] }
+            }
+        }
+    }
+
+    /// φ(x_b) for each row of X [B, D]: a matrix [B, F].
+    public func features(of points: Matrix) throws -> Matrix {
+        guard points.cols == dim else { throw CoreError.shape("points have dimension \(points.cols), the features have dimension \(dim)") }
+        guard points.isFinite else { throw CoreError.nonFinite("points contain NaN or infinity") }
+        var phi = Matrix(rows: points.rows, cols: featureCount)
+        points.values.withUnsafeBufferPointer { x in
+            phi.values.withUnsafeMutableBufferPointer { out in
+                forEachFeatureRow(x.baseAddress!, rows: points.rows) { r, row in
+                    (out.baseAddress! + r * featureCount).update(from: row, count: featureCount)
+                }
+            }
+        }
+        return phi
+    }
+
+    /// Computes φ(x_r) for the rows of X [rows, D] in chunks and hands each to `body(r, φ [F])`.
+    func forEachFeatureRow(_ x: UnsafePointer<Float>, rows: Int, _ body: (Int, UnsafePointer<Float>) -> Void) {
+        let chunk = Swift.min(rows, 256), y = count
+        let h = ScratchBuffer(count: chunk * y), phi = ScratchBuffer(count: featureCount), scratch = ScratchBuffer(count: 2 * y)
+        for start in stride(from: 0, to: rows, by: chunk) {
+            let n = Swift.min(chunk, rows - start)
+            preactivations(x + start * dim, rows: n, into: h.pointer)
+            for r in 0..<n {
+                let xr = x + (start + r) * dim
+                let q = beta * BLAS.dot(dim, xr, xr)
+                kernel.features(h: h.pointer + r * y, y: y, betaSquaredNorm: q, phi: phi.pointer, scratch: scratch.pointer)
+                body(start + r, phi.pointer)
+            }
+        }
+    }
+}

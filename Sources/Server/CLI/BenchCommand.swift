@@ -1,0 +1,36 @@
+import ArgumentParser
+import Core
+import Foundation
+
+/// `engram bench`: this machine's sgemm roof and the batched descent's throughput as a fraction of it,
+/// measured side by side in one run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure the sgemm roof and batched descent throughput.",
+        discussion: """
+            Counts 4·B·K·D (mrdam) and 4·B·Y·D (drdam) FLOP per descent step. Each figure is the best of \
+            --repeats timed runs after one warm-up. Do not run it beside a build: BLAS threads collapse.
+            """
+    )
+
+    @Flag(help: "Print one JSON object instead of a table.") var json = false
+    @Option(help: "Descent steps per timed run.") var depth: Int = 20
+    @Option(help: "Timed runs per measurement (the best counts).") var repeats: Int = 3
+    @Option(help: "BLAS threads (default: as BLAS starts, normally all cores).") var threads: Int?
+
+    func run() throws {
+        try CommandFailure.reporting(command: "bench") {
+            guard depth >= 1, repeats >= 1 else { throw CommandFailure("--depth and --repeats must be at least 1") }
+            if let threads { BLAS.threads = threads }
+            let report = try Benchmark(depth: depth, repeats: repeats).run()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(report.table)
+            }
+        }
+    }
+}
