@@ -3,8 +3,9 @@
 
 #include <stddef.h>
 
-/// Vector transcendentals over float buffers, SLEEF's 1.0-ulp functions. The AVX-512 loops are chosen
-/// at run time when the CPU has AVX-512F; otherwise SLEEF's scalar functions (same accuracy) run.
+/// Vector transcendentals and the fused per-row passes of the descent, over float buffers, with SLEEF's
+/// 1.0-ulp functions. The AVX-512 loops are chosen at run time when the CPU has AVX-512F; otherwise
+/// scalar loops with the same contracts run (SLEEF's scalar functions, same accuracy).
 
 /// s[i] = sin(x[i]), c[i] = cos(x[i]) for i < n. s and c must not alias x.
 void engram_sincosf(const float *x, float *s, float *c, size_t n);
@@ -12,7 +13,24 @@ void engram_sincosf(const float *x, float *s, float *c, size_t n);
 /// y[i] = exp(x[i]) for i < n; y may equal x (in place).
 void engram_expf(const float *x, float *y, size_t n);
 
-/// The vector width in bits of the loops in use: 512, or 32 for the scalar fallback.
+/// One row of exact-memory weights, in place. On entry row[i] = x·ξ_i; first
+/// a_i = neg_half_beta · max(x_norm + norms[i] − 2·row[i], 0) (that is −β‖x − ξ_i‖²/2), then
+/// row[i] = exp(a_i − m) with m = max_i a_i when shift != 0, m = 0 otherwise.
+/// Writes m to *max_out and returns Σ_i row[i].
+float engram_gaussian_weights(float *row, const float *norms, float x_norm, float neg_half_beta,
+                              int shift, size_t n, float *max_out);
+
+/// The sincos feature map's contraction for one row, in place. On entry h[i] = √β ω_i·x; with
+/// θ_i = h[i] + bias[i], returns s = scale · Σ_i (cos θ_i · t_cos[i] + sin θ_i · t_sin[i]) and leaves
+/// h[i] = scale · (cos θ_i · t_sin[i] − sin θ_i · t_cos[i]).
+float engram_sincos_contract(float *h, const float *bias, const float *t_cos, const float *t_sin,
+                             float scale, size_t n);
+
+/// The vector width in bits of the loops in use: 512, or 32 for the scalar loops.
 int engram_vector_bits(void);
+
+/// Chooses the loops: 512 uses AVX-512 when the CPU has it, 32 forces the scalar loops (for tests and
+/// comparisons). Returns the width now in use.
+int engram_set_vector_bits(int bits);
 
 #endif

@@ -3,13 +3,14 @@
 
 #include <stddef.h>
 
-/// AVX-512 loops over SLEEF's 16-lane functions. Call only on a CPU with AVX-512F
-/// (CVectorMath checks). Buffers may alias only where stated.
+/// AVX-512 loops over SLEEF's 16-lane functions. Call only on a CPU with AVX-512F (CVectorMath checks
+/// and documents each function; these have the same contracts as their engram_* counterparts there).
 
-/// s[i] = sin(x[i]), c[i] = cos(x[i]) for i < n (SLEEF, 1.0 ulp).
 void engram_avx512_sincosf(const float *x, float *s, float *c, size_t n);
-
-/// y[i] = exp(x[i]) for i < n (SLEEF, 1.0 ulp); y may equal x.
 void engram_avx512_expf(const float *x, float *y, size_t n);
+float engram_avx512_gaussian_weights(float *row, const float *norms, float x_norm, float neg_half_beta,
+                                     int shift, size_t n, float *max_out);
+float engram_avx512_sincos_contract(float *h, const float *bias, const float *t_cos, const float *t_sin,
+                                    float scale, size_t n);
 
 #endif

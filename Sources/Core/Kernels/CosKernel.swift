@@ -4,15 +4,17 @@ public struct CosKernel: FeatureKernel {
     public var multiplicity: Int { 1 }
     public var usesBias: Bool { true }
 
-    public func features(h: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
+    public func features(h: UnsafePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
                          phi: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        VectorMath.sincos(h, sin: scratch, cos: phi, count: y)
+        for i in 0..<y { scratch[y + i] = h[i] + bias[i] }
+        VectorMath.sincos(scratch + y, sin: scratch, cos: phi, count: y)
         BLAS.scale(y, (2 / Float(y)).squareRoot(), phi)
     }
 
-    public func contract(h: UnsafeMutablePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
+    public func contract(h: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
                          t: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) -> (s: Float, c: Float) {
         let sine = scratch, cosine = scratch + y
+        for i in 0..<y { h[i] += bias[i] }
         VectorMath.sincos(h, sin: sine, cos: cosine, count: y)
         let scale = (2 / Float(y)).squareRoot()
         let s = scale * BLAS.dot(y, cosine, t)

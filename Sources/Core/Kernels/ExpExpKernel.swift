@@ -5,7 +5,7 @@ public struct ExpExpKernel: FeatureKernel {
     public var multiplicity: Int { 2 }
     public var usesBias: Bool { false }
 
-    public func features(h: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
+    public func features(h: UnsafePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
                          phi: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         for i in 0..<y {
             phi[i] = h[i] - q
@@ -15,10 +15,10 @@ public struct ExpExpKernel: FeatureKernel {
         BLAS.scale(2 * y, 1 / Float(2 * y).squareRoot(), phi)
     }
 
-    public func contract(h: UnsafeMutablePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
+    public func contract(h: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
                          t: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) -> (s: Float, c: Float) {
         let phi = scratch
-        features(h: h, y: y, betaSquaredNorm: q, phi: phi, scratch: h)
+        features(h: h, bias: bias, y: y, betaSquaredNorm: q, phi: phi, scratch: h)
         let s = BLAS.dot(2 * y, phi, t)
         for i in 0..<y { h[i] = phi[i] * t[i] - phi[y + i] * t[y + i] }
         return (s, -2 * beta * s)

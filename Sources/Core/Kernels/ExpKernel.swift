@@ -5,16 +5,16 @@ public struct ExpKernel: FeatureKernel {
     public var multiplicity: Int { 1 }
     public var usesBias: Bool { false }
 
-    public func features(h: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
+    public func features(h: UnsafePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
                          phi: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         for i in 0..<y { phi[i] = h[i] - q }
         VectorMath.exp(phi, into: phi, count: y)
         BLAS.scale(y, 1 / Float(y).squareRoot(), phi)
     }
 
-    public func contract(h: UnsafeMutablePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
+    public func contract(h: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
                          t: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) -> (s: Float, c: Float) {
-        features(h: h, y: y, betaSquaredNorm: q, phi: h, scratch: scratch)
+        features(h: h, bias: bias, y: y, betaSquaredNorm: q, phi: h, scratch: scratch)
         let s = BLAS.dot(y, h, t)
         for i in 0..<y { h[i] *= t[i] }
         return (s, -2 * beta * s)

@@ -13,23 +13,28 @@ public enum VectorMath {
         engram_expf(x, y, n)
     }
 
-    /// max x[i] over n > 0 entries (NaN entries are skipped unless all are NaN).
-    static func max(_ x: UnsafePointer<Float>, count n: Int) -> Float {
-        var lanes = SIMD16<Float>(repeating: -.infinity)
-        var i = 0
-        let raw = UnsafeRawPointer(x)
-        while i + 16 <= n {
-            lanes = pointwiseMax(lanes, raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self))
-            i += 16
-        }
-        var m = lanes.max()
-        while i < n {
-            m = Swift.max(m, x[i])
-            i += 1
-        }
-        return m
+    /// One row of exact-memory weights, in place (see `engram_gaussian_weights`): on entry row[i] = x·ξ_i,
+    /// on return row[i] = exp(a_i − m) with a_i = −β‖x − ξ_i‖²/2 and m = max a (or 0 without `shift`).
+    /// Returns Σ row and m.
+    static func gaussianWeights(_ row: UnsafeMutablePointer<Float>, norms: UnsafePointer<Float>, xNorm: Float, beta: Float,
+                                shift: Bool, count n: Int) -> (sum: Float, max: Float) {
+        var top: Float = 0
+        let sum = engram_gaussian_weights(row, norms, xNorm, -0.5 * beta, shift ? 1 : 0, n, &top)
+        return (sum, top)
     }
 
-    /// The width in bits of the transcendental loops in use: 512 (AVX-512) or 32 (scalar).
-    public static var vectorBits: Int { Int(engram_vector_bits()) }
+    /// The sincos map's fused contraction of one row (see `engram_sincos_contract`): returns
+    /// s = scale Σ (cos θ ⊙ T_cos + sin θ ⊙ T_sin) and leaves h = scale (cos θ ⊙ T_sin − sin θ ⊙ T_cos),
+    /// θ = h + bias.
+    static func sincosContract(_ h: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, tCos: UnsafePointer<Float>,
+                               tSin: UnsafePointer<Float>, scale: Float, count n: Int) -> Float {
+        engram_sincos_contract(h, bias, tCos, tSin, scale, n)
+    }
+
+    /// The width in bits of the loops in use: 512 (AVX-512) or 32 (scalar). Setting 32 forces the scalar
+    /// loops; setting 512 uses AVX-512 where the CPU has it.
+    public static var vectorBits: Int {
+        get { Int(engram_vector_bits()) }
+        set { engram_set_vector_bits(Int32(newValue)) }
+    }
 }

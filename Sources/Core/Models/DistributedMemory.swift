@@ -92,24 +92,28 @@ public struct DistributedMemory: EnergyModel {
         let h = workspace.h.pointer
         features.preactivations(x, rows: rows, into: h)
         t.withUnsafeBufferPointer { t in
-            for r in 0..<rows {
-                let xr = x + r * d, hr = h + r * y
-                let q = beta * BLAS.dot(d, xr, xr)
-                let (s, c) = kernel.contract(h: hr, y: y, betaSquaredNorm: q, beta: beta, t: t.baseAddress!, scratch: workspace.scratch.pointer)
-                // ∇Ẽ = k · J_φᵀ T = k · (√β Ωᵀ g + c x), with k the energy's factor.
-                let k: Float
-                switch energy {
-                case .lse:
-                    let clipped = s <= eps
-                    energies[r] = -logf(clipped ? eps : s) / beta
-                    k = clipped ? 0 : -1 / (beta * s)
-                case .sum:
-                    energies[r] = -s / beta
-                    k = -1 / beta
+            features.bias.withUnsafeBufferPointer { bias in
+                for r in 0..<rows {
+                    let xr = x + r * d, hr = h + r * y
+                    let q = beta * BLAS.dot(d, xr, xr)
+                    let (s, c) = kernel.contract(
+                        h: hr, bias: bias.baseAddress!, y: y, betaSquaredNorm: q, beta: beta, t: t.baseAddress!,
+                        scratch: workspace.scratch.pointer)
+                    // ∇Ẽ = k · J_φᵀ T = k · (√β Ωᵀ g + c x), with k the energy's factor.
+                    let k: Float
+                    switch energy {
+                    case .lse:
+                        let clipped = s <= eps
+                        energies[r] = -logf(clipped ? eps : s) / beta
+                        k = clipped ? 0 : -1 / (beta * s)
+                    case .sum:
+                        energies[r] = -s / beta
+                        k = -1 / beta
+                    }
+                    guard let g = gradients else { continue }
+                    BLAS.scale(y, k * beta.squareRoot(), hr)
+                    for j in 0..<d { g[r * d + j] = k * c * xr[j] }
                 }
-                guard let g = gradients else { continue }
-                BLAS.scale(y, k * beta.squareRoot(), hr)
-                for j in 0..<d { g[r * d + j] = k * c * xr[j] }
             }
         }
         guard let g = gradients else { return }

@@ -64,45 +64,29 @@ public struct ExactMemory: EnergyModel {
             squaredNorms.withUnsafeBufferPointer { norms in
                 // W = X Ξᵀ [rows, K]
                 BLAS.gemm(transB: true, m: rows, n: k, k: d, alpha: 1, a: x, lda: d, b: xi.baseAddress!, ldb: d, beta: 0, c: w, ldc: k)
+                var factors: [(x: Float, product: Float)] = []
+                factors.reserveCapacity(rows)
                 for r in 0..<rows {
-                    let row = w + r * k
                     let xNorm = BLAS.dot(d, x + r * d, x + r * d)
-                    let total = weighRow(row, xNorm: xNorm, norms: norms.baseAddress!)
-                    energies[r] = total.energy
-                    if let g = gradients {
-                        // lse: ∇E = x − P Ξ (P rows sum to 1); sum: ∇E = (Σ w) x − W Ξ.
-                        let factor = energy == .lse ? 1 : total.weightSum
-                        for j in 0..<d { g[r * d + j] = factor * x[r * d + j] }
+                    let (z, top) = VectorMath.gaussianWeights(w + r * k, norms: norms.baseAddress!, xNorm: xNorm, beta: beta, shift: energy == .lse, count: k)
+                    switch energy {
+                    case .lse:
+                        // E = −(m + log z)/β; ∇E = x − (W Ξ)/z.
+                        energies[r] = -(top + logf(z)) / beta
+                        factors.append((1, 1 / z))
+                    case .sum:
+                        // E = −z/β; ∇E = z x − W Ξ.
+                        energies[r] = -z / beta
+                        factors.append((z, 1))
                     }
                 }
-                if let g = gradients {
-                    BLAS.gemm(m: rows, n: d, k: k, alpha: -1, a: w, lda: k, b: xi.baseAddress!, ldb: d, beta: 1, c: g, ldc: d)
+                guard let g = gradients else { return }
+                BLAS.gemm(m: rows, n: d, k: k, alpha: 1, a: w, lda: k, b: xi.baseAddress!, ldb: d, beta: 0, c: g, ldc: d)
+                for r in 0..<rows {
+                    let (fx, fp) = factors[r]
+                    for j in 0..<d { g[r * d + j] = fx * x[r * d + j] - fp * g[r * d + j] }
                 }
             }
-        }
-    }
-
-    /// Turns one row of dot products x·ξ_μ [K] into weights in place (softmax for lse, exp(a) for sum)
-    /// and returns the energy and the sum of the weights.
-    private func weighRow(_ row: UnsafeMutablePointer<Float>, xNorm: Float, norms: UnsafePointer<Float>) -> (energy: Float, weightSum: Float) {
-        let k = count
-        let halfBeta = -0.5 * beta
-        for m in 0..<k {
-            // a = −β d / 2, with d = ‖x‖² + ‖ξ‖² − 2 x·ξ clipped at 0 against rounding.
-            row[m] = halfBeta * Swift.max(xNorm + norms[m] - 2 * row[m], 0)
-        }
-        switch energy {
-        case .lse:
-            let top = VectorMath.max(row, count: k)
-            for m in 0..<k { row[m] -= top }
-            VectorMath.exp(row, into: row, count: k)
-            let z = BLAS.asum(k, row)
-            BLAS.scale(k, 1 / z, row)
-            return (-(top + logf(z)) / beta, 1)
-        case .sum:
-            VectorMath.exp(row, into: row, count: k)
-            let z = BLAS.asum(k, row)
-            return (-z / beta, z)
         }
     }
 }

@@ -9,12 +9,15 @@ extension RandomFeatures {
     static func orthogonalRows(_ generator: Philox, rows: Range<Int>, dim: Int) -> [Float] {
         var out = [Float]()
         out.reserveCapacity(rows.count * dim)
-        for blockStart in stride(from: rows.lowerBound, to: rows.upperBound, by: dim) {
+        guard !rows.isEmpty else { return out }
+        // Gram–Schmidt makes row i depend on the rows before it in its block, so each block is computed
+        // from its first row up to the last row wanted.
+        for blockStart in stride(from: rows.lowerBound / dim * dim, to: rows.upperBound, by: dim) {
             let blockRows = blockStart..<Swift.min(blockStart + dim, rows.upperBound)
             var block = gaussianRowsDouble(generator, rows: blockRows, dim: dim, stream: 2)
             orthonormalise(&block, rows: blockRows.count, dim: dim)
             let norms = gaussianRowsDouble(generator, rows: blockRows, dim: dim, stream: 3)
-            for r in 0..<blockRows.count {
+            for (r, row) in blockRows.enumerated() where rows.contains(row) {
                 let length = dot(norms, r * dim, norms, r * dim, dim).squareRoot()
                 for j in 0..<dim { out.append(Float(block[r * dim + j] * length)) }
             }

@@ -78,18 +78,11 @@ public struct RandomFeatures: Sendable {
         }
     }
 
-    /// Writes the pre-activations H = √β X Ωᵀ (+ b) [rows, Y] for X [rows, D].
+    /// Writes the pre-activations H = √β X Ωᵀ [rows, Y] for X [rows, D] (the kernels add the phases).
     func preactivations(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>) {
         let y = count
         omega.withUnsafeBufferPointer { w in
             BLAS.gemm(transB: true, m: rows, n: y, k: dim, alpha: beta.squareRoot(), a: x, lda: dim, b: w.baseAddress!, ldb: dim, beta: 0, c: h, ldc: y)
-        }
-        guard kernel.usesBias else { return }
-        bias.withUnsafeBufferPointer { b in
-            for r in 0..<rows {
-                let row = h + r * y
-                for i in 0..<y { row[i] += b[i] }
-            }
         }
     }
 
@@ -115,11 +108,13 @@ public struct RandomFeatures: Sendable {
         for start in stride(from: 0, to: rows, by: chunk) {
             let n = Swift.min(chunk, rows - start)
             preactivations(x + start * dim, rows: n, into: h.pointer)
-            for r in 0..<n {
-                let xr = x + (start + r) * dim
-                let q = beta * BLAS.dot(dim, xr, xr)
-                kernel.features(h: h.pointer + r * y, y: y, betaSquaredNorm: q, phi: phi.pointer, scratch: scratch.pointer)
-                body(start + r, phi.pointer)
+            bias.withUnsafeBufferPointer { b in
+                for r in 0..<n {
+                    let xr = x + (start + r) * dim
+                    let q = beta * BLAS.dot(dim, xr, xr)
+                    kernel.features(h: h.pointer + r * y, bias: b.baseAddress!, y: y, betaSquaredNorm: q, phi: phi.pointer, scratch: scratch.pointer)
+                    body(start + r, phi.pointer)
+                }
             }
         }
     }

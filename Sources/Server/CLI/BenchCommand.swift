@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
     )
 
     @Flag(help: "Print one JSON object instead of a table.") var json = false
-    @Option(help: "Descent steps per timed run.") var depth: Int = 20
+    @Option(help: "Descent steps per timed run.") var depth: Int = 100
     @Option(help: "Timed runs per measurement (the best counts).") var repeats: Int = 3
     @Option(help: "BLAS threads (default: as BLAS starts, normally all cores).") var threads: Int?
 
