@@ -90,16 +90,19 @@ public struct DistributedMemory: EnergyModel {
     ) {
         let y = features.count, d = dim, beta = features.beta, kernel = features.kernel
         let h = workspace.h.pointer
+        let rootBeta = beta.squareRoot()
+        // Per row: ∇Ẽ = k · J_φᵀ T = k√β · (Ωᵀ g) + k c · x, with k the energy's factor.
+        var factors: [(back: Float, x: Float)] = []
+        factors.reserveCapacity(rows)
         features.preactivations(x, rows: rows, into: h)
         t.withUnsafeBufferPointer { t in
             features.bias.withUnsafeBufferPointer { bias in
                 for r in 0..<rows {
-                    let xr = x + r * d, hr = h + r * y
+                    let xr = x + r * d
                     let q = beta * BLAS.dot(d, xr, xr)
                     let (s, c) = kernel.contract(
-                        h: hr, bias: bias.baseAddress!, y: y, betaSquaredNorm: q, beta: beta, t: t.baseAddress!,
+                        h: h + r * y, bias: bias.baseAddress!, y: y, betaSquaredNorm: q, beta: beta, t: t.baseAddress!,
                         scratch: workspace.scratch.pointer)
-                    // ∇Ẽ = k · J_φᵀ T = k · (√β Ωᵀ g + c x), with k the energy's factor.
                     let k: Float
                     switch energy {
                     case .lse:
@@ -110,15 +113,17 @@ public struct DistributedMemory: EnergyModel {
                         energies[r] = -s / beta
                         k = -1 / beta
                     }
-                    guard let g = gradients else { continue }
-                    BLAS.scale(y, k * beta.squareRoot(), hr)
-                    for j in 0..<d { g[r * d + j] = k * c * xr[j] }
+                    factors.append((k * rootBeta, k * c))
                 }
             }
         }
         guard let g = gradients else { return }
         features.omega.withUnsafeBufferPointer { w in
-            BLAS.gemm(m: rows, n: d, k: y, alpha: 1, a: h, lda: y, b: w.baseAddress!, ldb: d, beta: 1, c: g, ldc: d)
+            BLAS.gemm(m: rows, n: d, k: y, alpha: 1, a: h, lda: y, b: w.baseAddress!, ldb: d, beta: 0, c: g, ldc: d)
+        }
+        for r in 0..<rows {
+            let (back, fx) = factors[r]
+            for j in 0..<d { g[r * d + j] = back * g[r * d + j] + fx * x[r * d + j] }
         }
     }
 }

@@ -1,0 +1,35 @@
+# Engram: `make test` builds and runs every test; `make bench` measures; `make run` serves.
+# Each target installs the system libraries it needs when they are missing (Debian/Ubuntu, apt).
+
+SWIFT ?= swift
+APT_PACKAGES := libopenblas-dev libsleef-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build release test bench fixtures clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --disable-xctest
+
+bench: release
+	.build/release/engram bench
+
+# Regenerates the numpy reference fixtures (needs python3 with numpy).
+fixtures:
+	python3 Tests/ServerTests/Fixtures/make_fixtures.py
+
+clean:
+	rm -rf .build
