@@ -9,6 +9,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
     ],
     targets: [
         // OpenBLAS's CBLAS interface (Linux). On Apple platforms Core uses Accelerate instead.
@@ -39,16 +45,37 @@ let package = Package(
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
             ]
         ),
-        // The `engram` executable: command-line interface (and, later, the HTTP server).
+        // Named memory stores: versioned immutable states, the registry, concurrency.
+        .target(
+            name: "Store",
+            dependencies: ["Core"]
+        ),
+        // The `engram` executable: the HTTP server and the command-line interface.
         .executableTarget(
             name: "Server",
             dependencies: [
                 "Core",
+                "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")]
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Core"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Core"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Core", "Store",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,11 +1,11 @@
 import ArgumentParser
 
-/// The `engram` command: offline recall on `.npy` files and the benchmark (the HTTP server comes next).
+/// The `engram` command: the HTTP server, offline recall on `.npy` files, and the benchmark.
 @main
-struct Engram: ParsableCommand {
+struct Engram: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engram",
         abstract: "Dense Associative Memories: exact (MrDAM) and distributed (DrDAM) recall.",
-        subcommands: [RecallCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, RecallCommand.self, BenchCommand.self]
     )
 }

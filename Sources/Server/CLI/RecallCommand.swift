@@ -1,5 +1,6 @@
 import ArgumentParser
 import Core
+import Store
 import Foundation
 
 /// `engram recall`: offline recall on NumPy files. Reads memories [K, D] and queries [B, D] (float32 or

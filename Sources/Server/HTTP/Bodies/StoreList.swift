@@ -1,0 +1,5 @@
+import Hummingbird
+/// `GET /v1/stores`.
+struct StoreList: ResponseEncodable {
+    var stores: [StoreInfo]
+}

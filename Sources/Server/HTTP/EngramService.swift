@@ -1,0 +1,22 @@
+import Foundation
+import Store
+
+/// What the routes share: the stores, the compute pools, the metrics and the spec.
+struct EngramService: Sendable {
+    let registry: StoreRegistry
+    /// Recalls and energies.
+    let recalls: ComputePool
+    /// Writes that compute (features of new memories, a new store's random features), one at a time,
+    /// in a pool of their own so that they never queue behind recalls.
+    let writes: ComputePool
+    let metrics: ServerMetrics
+    /// The OpenAPI document served at /openapi.yaml, verbatim.
+    let openAPI: String
+
+    /// The spec bundled with the executable.
+    static func bundledOpenAPI() -> String {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else { return "" }
+        return text
+    }
+}

@@ -1,0 +1,73 @@
+import Core
+import Foundation
+import Hummingbird
+import Store
+
+/// Turns every error into an RFC 9457 problem response: store errors, the mathematics' errors, JSON
+/// decoding errors and Hummingbird's HTTP errors become 4xx with a detail a person can act on. Anything
+/// else is a bug: it is logged and answered 500.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Self.problem(for: error)
+            if problem.status.code >= 500 {
+                context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            return try problem.response(from: request, context: context)
+        }
+    }
+
+    static func problem(for error: any Error) -> Problem {
+        switch error {
+        case let problem as Problem: return problem
+        case let error as StoreError:
+            switch error {
+            case .notFound(let detail): return Problem(.notFound, detail)
+            case .conflict(let detail): return Problem(.conflict, detail)
+            case .invalid(let detail): return Problem(.unprocessableContent, detail)
+            }
+        case let error as CoreError: return Problem(.unprocessableContent, error.description)
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound: return Problem(.notFound, "no such route: see /openapi.yaml")
+            case .contentTooLarge: return Problem(.contentTooLarge, "the request body is larger than the server accepts")
+            default: return Problem(error.status, error.body ?? error.status.reasonPhrase)
+            }
+        case let error as any HTTPResponseError: return Problem(error.status, "\(error)")
+        default: return Problem(.internalServerError, "internal error")
+        }
+    }
+
+    /// A one-line account of a JSON decoding failure: where and what.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return keys.isEmpty ? "the body" : String(keys.drop { $0 == "." })
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty
+                ? "the body is not valid JSON, or a number does not fit its field (NaN, Infinity, 1e999, beyond float32's range, a negative or fractional integer)"
+                : "\(path(context)): \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            let parent = path(context)
+            return "missing field '\(key.stringValue)'" + (parent == "the body" ? "" : " in \(parent)")
+        case .typeMismatch(let type, let context):
+            return "\(path(context)): expected \(Self.name(of: type))" + (context.underlyingError == nil && !context.debugDescription.hasPrefix("Expected") ? " (\(context.debugDescription))" : "")
+        case .valueNotFound(let type, let context): return "\(path(context)): expected \(Self.name(of: type)), got null"
+        @unknown default: return "the body could not be decoded"
+        }
+    }
+
+    private static func name(of type: Any.Type) -> String {
+        switch type {
+        case is Float.Type, is Double.Type: "a number"
+        case is Int.Type, is UInt64.Type: "an integer"
+        case is String.Type: "a string"
+        case is Bool.Type: "a boolean"
+        default: String(describing: type).hasPrefix("Array") ? "an array" : "an object"
+        }
+    }
+}

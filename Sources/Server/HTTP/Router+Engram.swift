@@ -1,0 +1,18 @@
+import Hummingbird
+import Logging
+
+extension Router<EngramRequestContext> {
+    /// Every route of the API, behind the middlewares: metrics and request ids outermost, then request
+    /// logging, then the problem middleware that turns errors into RFC 9457 responses.
+    static func engram(_ service: EngramService) -> Router<EngramRequestContext> {
+        let router = Router(context: EngramRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: service.metrics))
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: ProblemMiddleware())
+        StoreRoutes(service: service).register(on: router)
+        MemoryRoutes(service: service).register(on: router)
+        RecallRoutes(service: service).register(on: router)
+        OperationsRoutes(service: service).register(on: router)
+        return router
+    }
+}

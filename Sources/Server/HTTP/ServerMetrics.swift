@@ -1,0 +1,47 @@
+import Metrics
+import Prometheus
+import Store
+
+/// The server's metrics through swift-metrics, kept in this server's own Prometheus registry (no
+/// process-wide bootstrap, so several servers, e.g. in tests, keep separate counts).
+final class ServerMetrics: Sendable {
+    /// The registry `/metrics` renders.
+    let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let stores: Metrics.Gauge
+    private let memories: Metrics.Gauge
+    private let querySteps: Metrics.Counter
+
+    init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250),
+            .milliseconds(1000), .milliseconds(2500), .milliseconds(10000), .milliseconds(60000),
+        ]
+        self.factory = factory
+        stores = Metrics.Gauge(label: "engram_stores", factory: factory)
+        memories = Metrics.Gauge(label: "engram_memories", factory: factory)
+        querySteps = Metrics.Counter(label: "engram_recall_query_steps_total", factory: factory)
+    }
+
+    /// Counts one request and its latency under its route pattern, method and status.
+    func recordRequest(route: String, method: String, status: Int, nanoseconds: Int64) {
+        Metrics.Counter(label: "engram_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
+            .increment()
+        Metrics.Timer(label: "engram_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
+            .recordNanoseconds(nanoseconds)
+    }
+
+    /// Adds the descent steps of a recall (Σ over its queries).
+    func recordQuerySteps(_ steps: Int) { querySteps.increment(by: steps) }
+
+    /// Sets the store and memory gauges from the registry.
+    func refresh(from registry: StoreRegistry) {
+        let all = registry.all
+        stores.record(all.count)
+        memories.record(all.reduce(0) { $0 + $1.state.count })
+    }
+
+    /// The Prometheus text exposition of every metric.
+    func render() -> String { registry.emitToString() }
+}

@@ -1,0 +1,11 @@
+import Core
+
+/// The result of a recall from one version of a store.
+public struct RecallOutcome: Sendable {
+    /// The descent: final states [B, D], traces [B, depth], steps [B], final energies [B].
+    public let descent: DescentResult
+    /// mrdam: the memory nearest to each final state [B]; nil for drdam.
+    public let nearest: [NearestNeighbour]?
+    /// The version of the store recalled from.
+    public let version: UInt64
+}

@@ -1,0 +1,77 @@
+import Core
+
+/// A store's configuration: fixed at creation. For `drdam` stores every feature field is set (defaults
+/// filled in by `resolved`); for `mrdam` stores they are all nil.
+public struct StoreConfiguration: Sendable, Equatable, Codable {
+    /// mrdam or drdam.
+    public var kind: StoreKind
+    /// The dimension D of memories and queries.
+    public var dim: Int
+    /// Inverse temperature β > 0.
+    public var beta: Float
+    /// lse or sum.
+    public var energy: EnergyFunction
+    /// drdam: the feature map.
+    public var kernel: KernelKind?
+    /// drdam: the number Y of random features.
+    public var features: Int?
+    /// drdam: the seed of the features.
+    public var seed: UInt64?
+    /// drdam: the lse clip ε ≥ 0.
+    public var eps: Float?
+    /// drdam: block-orthogonal features.
+    public var orthogonal: Bool?
+
+    /// The largest dimension accepted.
+    public static let maxDim = 1 << 16
+    /// The drdam default number of features.
+    public static let defaultFeatures = 4096
+
+    public init(kind: StoreKind, dim: Int, beta: Float, energy: EnergyFunction = .lse, kernel: KernelKind? = nil,
+                features: Int? = nil, seed: UInt64? = nil, eps: Float? = nil, orthogonal: Bool? = nil) {
+        self.kind = kind
+        self.dim = dim
+        self.beta = beta
+        self.energy = energy
+        self.kernel = kernel
+        self.features = features
+        self.seed = seed
+        self.eps = eps
+        self.orthogonal = orthogonal
+    }
+
+    /// The configuration checked and completed: drdam defaults filled in (kernel sincos, 4096 features,
+    /// the kernel's ε, not orthogonal, a random seed when none is given). Throws `StoreError.invalid`
+    /// for values out of range or feature fields on an mrdam store.
+    public func resolved() throws -> StoreConfiguration {
+        guard dim >= 1, dim <= Self.maxDim else { throw StoreError.invalid("dim must be between 1 and \(Self.maxDim), got \(dim)") }
+        guard beta.isFinite, beta > 0 else { throw StoreError.invalid("beta must be a positive finite number, got \(beta)") }
+        var out = self
+        switch kind {
+        case .mrdam:
+            let given = [("kernel", kernel != nil), ("features", features != nil), ("seed", seed != nil), ("eps", eps != nil), ("orthogonal", orthogonal != nil)]
+            if let field = given.first(where: \.1)?.0 { throw StoreError.invalid("'\(field)' applies to drdam stores only") }
+        case .drdam:
+            let kernel = kernel ?? .sincos
+            out.kernel = kernel
+            out.features = features ?? Self.defaultFeatures
+            out.eps = eps ?? kernel.defaultEps
+            out.orthogonal = orthogonal ?? false
+            out.seed = seed ?? UInt64.random(in: 0...UInt64.max)
+            guard out.features! >= 1 else { throw StoreError.invalid("features must be positive, got \(out.features!)") }
+            guard out.features! <= RandomFeatures.maxOmegaEntries / dim else {
+                throw StoreError.invalid("features × dim = \(out.features!) × \(dim) exceeds the limit of \(RandomFeatures.maxOmegaEntries)")
+            }
+            guard out.eps!.isFinite, out.eps! >= 0 else { throw StoreError.invalid("eps must be a finite number ≥ 0, got \(out.eps!)") }
+        }
+        return out
+    }
+
+    /// Whether a creation request `other` (not yet resolved) asks for this (resolved) configuration:
+    /// fields `other` leaves out match whatever default this store got, including its random seed.
+    public func isSatisfied(by other: StoreConfiguration) -> Bool {
+        guard var request = try? other.resolved() else { return false }
+        if other.seed == nil { request.seed = seed }
+        return request == self
+    }
+}

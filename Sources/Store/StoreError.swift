@@ -1,0 +1,15 @@
+/// Why a store operation was refused; nothing was changed. The Server maps each case to an HTTP status.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// No store (or memory) of that name or id.
+    case notFound(String)
+    /// The request contradicts the store's state, e.g. a different configuration under an existing name.
+    case conflict(String)
+    /// The request is well-formed but its values are not acceptable, e.g. vectors of the wrong dimension.
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let message), .conflict(let message), .invalid(let message): message
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Core
+
+extension StoreState {
+    /// Descends from each query of Q [B, D] on this version's energy. Throws `StoreError.conflict` for a
+    /// store with no memories, and `CoreError` for shapes or parameters that do not fit.
+    public func recall(queries: Matrix, parameters: DescentParameters, clamp: ClampMask) throws -> RecallOutcome {
+        try checkNotEmpty()
+        switch model {
+        case .exact(let exact):
+            let descent = try Descent.run(exact, queries: queries, parameters: parameters, clamp: clamp)
+            let nearest = try exact.nearest(to: descent.states).map { NearestNeighbour(id: ids[$0.index], index: $0.index, distance: $0.distance) }
+            return RecallOutcome(descent: descent, nearest: nearest, version: version)
+        case .distributed(let distributed):
+            let descent = try Descent.run(distributed, queries: queries, parameters: parameters, clamp: clamp)
+            return RecallOutcome(descent: descent, nearest: nil, version: version)
+        }
+    }
+
+    /// The energies [B] of the points [B, D] and, when asked, their gradients [B, D].
+    public func energies(of points: Matrix, gradients: Bool) throws -> (energies: [Float], gradients: Matrix?) {
+        try checkNotEmpty()
+        switch (model, gradients) {
+        case (.exact(let m), false): return (try m.energies(points), nil)
+        case (.exact(let m), true): return try m.energiesAndGradients(points)
+        case (.distributed(let m), false): return (try m.energies(points), nil)
+        case (.distributed(let m), true): return try m.energiesAndGradients(points)
+        }
+    }
+
+    private func checkNotEmpty() throws {
+        guard count > 0 else { throw StoreError.conflict("the store has no memories: add some first") }
+    }
+}

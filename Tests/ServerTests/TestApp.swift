@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+@testable import Server
+import Store
+
+/// An in-process Engram (HummingbirdTesting's router framework) with a fresh registry, and JSON helpers.
+struct TestApp {
+    let service: EngramService
+
+    init(recallThreads: Int = 1) {
+        service = EngramService(
+            registry: StoreRegistry(), recalls: ComputePool(width: recallThreads), writes: ComputePool(width: 1),
+            metrics: ServerMetrics(), openAPI: EngramService.bundledOpenAPI())
+    }
+
+    /// Runs `body` against the app.
+    func run(_ body: @Sendable @escaping (Client) async throws -> Void) async throws {
+        let app = Application(router: Router.engram(service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.router) { client in try await body(Client(client: client)) }
+    }
+
+    /// A response: status, headers and the body parsed as JSON (nil when it is not JSON).
+    struct Reply: @unchecked Sendable {
+        let status: Int
+        let contentType: String
+        let text: String
+        let json: Any?
+
+        /// The body as a JSON object.
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+        /// The problem's detail, for error responses.
+        var detail: String { object["detail"] as? String ?? "" }
+    }
+
+    struct Client: Sendable {
+        let client: any TestClientProtocol
+
+        /// Sends `body` (a JSON value, or raw text when a String) and parses the reply.
+        @discardableResult
+        func send(_ method: HTTPRequest.Method, _ uri: String, _ body: Any? = nil) async throws -> Reply {
+            let buffer: ByteBuffer? = try body.map { value in
+                if let text = value as? String { return ByteBuffer(string: text) }
+                return ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: value))
+            }
+            return try await client.execute(uri: uri, method: method, body: buffer) { response in
+                let text = String(buffer: response.body)
+                let json = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+                return Reply(status: Int(response.status.code), contentType: response.headers[.contentType] ?? "", text: text, json: json)
+            }
+        }
+    }
+}
+
+/// Numbers from a JSON array.
+func floats(_ value: Any?) -> [Float] { (value as? [Any] ?? []).map { Float(($0 as? NSNumber)?.doubleValue ?? .nan) } }
+/// Rows of numbers from a JSON array of arrays.
+func floatRows(_ value: Any?) -> [[Float]] { (value as? [Any] ?? []).map { floats($0) } }
