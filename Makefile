@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libsleef-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release test bench fixtures clean
+.PHONY: deps build release run test spec bench fixtures clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -20,9 +20,19 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: deps
+# Starts the server on 127.0.0.1:8080 with ./data as its data directory (ENGRAM_HOST, ENGRAM_PORT and
+# ENGRAM_DATA override).
+run: release
+	.build/release/engram serve
+
+test: deps spec
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
+
+# Validates openapi.yaml as OpenAPI 3.1 (installs openapi-spec-validator from PyPI when missing).
+spec:
+	@python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install --quiet openapi-spec-validator
+	python3 -m openapi_spec_validator openapi.yaml
 
 bench: release
 	.build/release/engram bench

@@ -25,6 +25,7 @@ struct TestApp {
     struct Reply: @unchecked Sendable {
         let status: Int
         let contentType: String
+        let requestID: String
         let text: String
         let json: Any?
 
@@ -47,7 +48,9 @@ struct TestApp {
             return try await client.execute(uri: uri, method: method, body: buffer) { response in
                 let text = String(buffer: response.body)
                 let json = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-                return Reply(status: Int(response.status.code), contentType: response.headers[.contentType] ?? "", text: text, json: json)
+                return Reply(
+                    status: Int(response.status.code), contentType: response.headers[.contentType] ?? "",
+                    requestID: response.headers[.init("X-Request-Id")!] ?? "", text: text, json: json)
             }
         }
     }

@@ -1,0 +1,63 @@
+import Core
+import Foundation
+import Synchronization
+import Testing
+@testable import Server
+
+@Suite struct ConcurrencyTests {
+    static func batch(_ k: Int) -> [[Float]] {
+        (0..<3).map { i in (0..<4).map { j in Float(((k * 7 + i * 3 + j * 5) % 11)) / 5 - 1 } }
+    }
+
+    /// Recalls running while writes land each answer from one whole version: the result equals Core's
+    /// recall on exactly the memories of the version it reports.
+    @Test func concurrentRecallsSeeWholeVersions() async throws {
+        let query: [[Float]] = [[0.2, -0.1, 0.4, 0.3]]
+        try await TestApp(recallThreads: 2).run { client in
+            try await client.send(.put, "/v1/stores/m", ["kind": "mrdam", "dim": 4, "beta": 2])
+            try await client.send(.post, "/v1/stores/m/memories", ["memories": Self.batch(0)])
+            let replies = try await withThrowingTaskGroup(of: [TestApp.Reply].self) { group in
+                group.addTask {
+                    for k in 1...6 { try await client.send(.post, "/v1/stores/m/memories", ["memories": Self.batch(k)]) }
+                    return []
+                }
+                for _ in 0..<12 {
+                    group.addTask { [try await client.send(.post, "/v1/stores/m/recall", ["queries": query, "depth": 40])] }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(replies.count == 12)
+            for reply in replies {
+                let version = try #require(reply.object["version"] as? Int)
+                let memories = (0..<version).flatMap { Self.batch($0) }
+                let model = try ExactMemory(memories: Matrix(rowArrays: memories, cols: 4), beta: 2)
+                let expected = try Descent.run(model, queries: Matrix(rowArrays: query, cols: 4), parameters: DescentParameters(depth: 40))
+                let state = floats((reply.object["results"] as? [[String: Any]])?.first?["state"])
+                #expect(zip(state, expected.states.row(0)).allSatisfy { abs($0 - $1) <= 1e-6 }, "version \(version)")
+            }
+        }
+    }
+
+    /// A long recall holds no lock: writes and health checks complete while it runs.
+    @Test func writesAndHealthDoNotWaitForRecalls() async throws {
+        try await TestApp().run { client in
+            try await client.send(.put, "/v1/stores/m", ["kind": "mrdam", "dim": 32, "beta": 1])
+            let memories: [[Float]] = (0..<64).map { i in (0..<32).map { j in Float((i * 31 + j * 17) % 13) / 13 } }
+            try await client.send(.post, "/v1/stores/m/memories", ["memories": memories])
+            let done = Atomic(false)
+            let recall = Task {
+                let reply = try await client.send(.post, "/v1/stores/m/recall", ["queries": Array(memories.prefix(8)), "depth": 100_000, "trace": false])
+                done.store(true, ordering: .sequentiallyConsistent)
+                return reply.status
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            let write = try await client.send(.post, "/v1/stores/m/memories", ["memories": [memories[0]]])
+            let health = try await client.send(.get, "/healthz")
+            let info = try await client.send(.get, "/v1/stores/m")
+            let finishedEarly = done.load(ordering: .sequentiallyConsistent)
+            #expect(write.status == 200 && health.status == 200 && info.object["version"] as? Int == 2)
+            #expect(!finishedEarly, "the recall should still be running: the write, health check and info did not wait for it")
+            #expect(try await recall.value == 200)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import Server
+
+@Suite struct OperationsRouteTests {
+    @Test func healthAndReadiness() async throws {
+        try await TestApp().run { client in
+            let health = try await client.send(.get, "/healthz")
+            #expect(health.status == 200 && health.object["status"] as? String == "ok")
+            try await client.send(.put, "/v1/stores/a", ["kind": "mrdam", "dim": 2, "beta": 1])
+            let ready = try await client.send(.get, "/readyz")
+            #expect(ready.status == 200 && ready.object["status"] as? String == "ready" && ready.object["stores"] as? Int == 1)
+        }
+    }
+
+    @Test func metricsCountRequestsStoresMemoriesAndQuerySteps() async throws {
+        try await TestApp().run { client in
+            try await client.send(.put, "/v1/stores/a", ["kind": "mrdam", "dim": 2, "beta": 1])
+            try await client.send(.post, "/v1/stores/a/memories", ["memories": [[1, 0], [0, 1], [1, 1]]])
+            try await client.send(.post, "/v1/stores/a/recall", ["queries": [[0.5, 0.5], [1, 0]], "depth": 7])
+            try await client.send(.get, "/v1/stores/missing")
+            let text = (try await client.send(.get, "/metrics")).text
+            let lines = Set(text.split(separator: "\n").map(String.init))
+            #expect(lines.contains(#"engram_http_requests_total{route="/v1/stores/{name}",method="PUT",status="201"} 1"#), "\(text)")
+            #expect(lines.contains(#"engram_http_requests_total{route="/v1/stores/{name}",method="GET",status="404"} 1"#))
+            #expect(lines.contains(#"engram_http_requests_total{route="/v1/stores/{name}/recall",method="POST",status="200"} 1"#))
+            #expect(lines.contains { $0.hasPrefix(#"engram_http_request_duration_seconds_count{route="/v1/stores/{name}/recall",method="POST"}"#) })
+            #expect(lines.contains("engram_recall_query_steps_total 14"))
+            #expect(lines.contains("engram_stores 1.0") && lines.contains("engram_memories 3.0"), "\(text)")
+        }
+    }
+
+    @Test func servesTheSpecVerbatim() async throws {
+        try await TestApp().run { client in
+            let reply = try await client.send(.get, "/openapi.yaml")
+            #expect(reply.status == 200 && reply.contentType == "application/yaml")
+            #expect(reply.text == (try OpenAPIDocument.load()).text)
+        }
+    }
+
+    @Test func unknownRoutesAndMethodsAreProblems() async throws {
+        try await TestApp().run { client in
+            let reply = try await client.send(.get, "/v2/whatever")
+            #expect(reply.status == 404 && reply.contentType == "application/problem+json" && reply.detail.contains("no such route"))
+            let patch = try await client.send(.patch, "/v1/stores/a", "{}")
+            #expect([404, 405].contains(patch.status) && patch.contentType == "application/problem+json")
+        }
+    }
+
+    @Test func oversizedBodiesAreRefused() async throws {
+        try await TestApp().run { client in
+            try await client.send(.put, "/v1/stores/a", ["kind": "mrdam", "dim": 2, "beta": 1])
+            let huge = "{\"memories\": [" + String(repeating: " ", count: EngramRequestContext.maxBodyBytes) + "[1, 2]]}"
+            let reply = try await client.send(.post, "/v1/stores/a/memories", huge)
+            #expect(reply.status == 413 && reply.contentType == "application/problem+json")
+            #expect((try await client.send(.get, "/v1/stores/a")).object["count"] as? Int == 0)
+        }
+    }
+
+    @Test func everyResponseCarriesARequestID() async throws {
+        try await TestApp().run { client in
+            let ids = try await [client.send(.get, "/healthz"), client.send(.get, "/nope")].map(\.requestID)
+            #expect(ids.allSatisfy { !$0.isEmpty } && Set(ids).count == 2)
+        }
+    }
+}
