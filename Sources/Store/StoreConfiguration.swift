@@ -58,9 +58,10 @@ public struct StoreConfiguration: Sendable, Equatable, Codable {
             out.eps = eps ?? kernel.defaultEps
             out.orthogonal = orthogonal ?? false
             out.seed = seed ?? UInt64.random(in: 0...UInt64.max)
-            guard out.features! >= 1 else { throw StoreError.invalid("features must be positive, got \(out.features!)") }
-            guard out.features! <= RandomFeatures.maxOmegaEntries / dim else {
-                throw StoreError.invalid("features × dim = \(out.features!) × \(dim) exceeds the limit of \(RandomFeatures.maxOmegaEntries)")
+            do {
+                try RandomFeatures.validate(dim: dim, count: out.features!, beta: beta)
+            } catch let error as CoreError {
+                throw StoreError.invalid(error.description)
             }
             guard out.eps!.isFinite, out.eps! >= 0 else { throw StoreError.invalid("eps must be a finite number ≥ 0, got \(out.eps!)") }
         }

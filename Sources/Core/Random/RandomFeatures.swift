@@ -31,12 +31,7 @@ public struct RandomFeatures: Sendable {
 
     /// Generates the features. Throws for non-positive sizes or β, or Y·D over `maxOmegaEntries`.
     public init(kind: KernelKind, dim: Int, count: Int, beta: Float, seed: UInt64, orthogonal: Bool = false) throws {
-        guard dim > 0 else { throw CoreError.parameter("dim must be positive, got \(dim)") }
-        guard count > 0 else { throw CoreError.parameter("features must be positive, got \(count)") }
-        guard beta.isFinite, beta > 0 else { throw CoreError.parameter("beta must be a positive finite number, got \(beta)") }
-        guard count <= Self.maxOmegaEntries / dim else {
-            throw CoreError.parameter("features × dim = \(count) × \(dim) exceeds the limit of \(Self.maxOmegaEntries) entries")
-        }
+        try Self.validate(dim: dim, count: count, beta: beta)
         self.kind = kind
         self.dim = dim
         self.count = count
@@ -49,6 +44,17 @@ public struct RandomFeatures: Sendable {
             ? Self.orthogonalRows(generator, rows: 0..<count, dim: dim)
             : Self.gaussianRows(generator, rows: 0..<count, dim: dim, stream: 0)
         bias = kernel.usesBias ? Self.phases(generator, count: count) : [Float](repeating: 0, count: count)
+    }
+
+    /// Checks the sizes and β of features before anything is generated: D and Y positive, Y·D at most
+    /// `maxOmegaEntries` (so 2^40 features are refused, not allocated), β positive and finite.
+    public static func validate(dim: Int, count: Int, beta: Float) throws {
+        guard dim > 0 else { throw CoreError.parameter("dim must be positive, got \(dim)") }
+        guard count > 0 else { throw CoreError.parameter("features must be positive, got \(count)") }
+        guard beta.isFinite, beta > 0 else { throw CoreError.parameter("beta must be a positive finite number, got \(beta)") }
+        guard count <= maxOmegaEntries / dim else {
+            throw CoreError.parameter("features × dim = \(count) × \(dim) exceeds the limit of \(maxOmegaEntries) entries")
+        }
     }
 
     /// F, the length of φ(x) and of T.
