@@ -9,10 +9,10 @@ import Store
 struct TestApp {
     let service: EngramService
 
-    init(recallThreads: Int = 1) {
+    init(recallThreads: Int = 1) throws {
         service = EngramService(
             registry: StoreRegistry(), recalls: ComputePool(width: recallThreads), writes: ComputePool(width: 1),
-            metrics: ServerMetrics(), openAPI: EngramService.bundledOpenAPI())
+            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI())
     }
 
     /// Runs `body` against the app.

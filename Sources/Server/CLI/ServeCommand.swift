@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
         BLAS.threads = max(1, cores / computeThreads)
         let service = EngramService(
             registry: StoreRegistry(), recalls: ComputePool(width: computeThreads), writes: ComputePool(width: 1),
-            metrics: ServerMetrics(), openAPI: EngramService.bundledOpenAPI())
+            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI())
         let app = Application(
             router: Router.engram(service),
             configuration: .init(address: .hostname(host, port: port), serverName: "engram"),

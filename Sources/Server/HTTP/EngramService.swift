@@ -13,10 +13,11 @@ struct EngramService: Sendable {
     /// The OpenAPI document served at /openapi.yaml, verbatim.
     let openAPI: String
 
-    /// The spec bundled with the executable.
-    static func bundledOpenAPI() -> String {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else { return "" }
-        return text
+    /// The spec bundled with the executable; throws when the bundle is missing (a broken install).
+    static func bundledOpenAPI() throws -> String {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
+            throw CommandFailure("openapi.yaml is missing from the executable's resource bundle")
+        }
+        return try String(contentsOf: url, encoding: .utf8)
     }
 }

@@ -9,7 +9,7 @@ extension Request {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {
-            throw Problem(.badRequest, ProblemMiddleware<EngramRequestContext>.describe(error))
+            throw Problem(decoding: error)
         }
     }
 }
