@@ -23,17 +23,28 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // The vector loops, written once over macros (header only); the SIMD targets below instantiate them.
+        .target(name: "CVectorMathLoops"),
         // SLEEF's AVX-512 loops. Compiled with -mavx512f so that sleef.h declares its 512-bit
         // functions; called only after CVectorMath has checked the CPU at run time.
         .target(
             name: "CVectorMathAVX512",
+            dependencies: ["CVectorMathLoops"],
             cSettings: [.unsafeFlags(["-mavx512f", "-mavx512dq", "-O3"])],
             linkerSettings: [.linkedLibrary("sleef")]
         ),
-        // Portable vector sin/cos/exp over float buffers: picks the AVX-512 loops when the CPU has them.
+        // SLEEF's AVX2 loops, for CPUs without AVX-512 (checked at run time likewise).
+        .target(
+            name: "CVectorMathAVX2",
+            dependencies: ["CVectorMathLoops"],
+            cSettings: [.unsafeFlags(["-mavx2", "-mfma", "-O3"])],
+            linkerSettings: [.linkedLibrary("sleef")]
+        ),
+        // Portable vector sin/cos/exp and the fused per-row passes over float buffers: picks the widest
+        // loops the CPU runs, with scalar SLEEF loops (same accuracy) for the rest.
         .target(
             name: "CVectorMath",
-            dependencies: ["CVectorMathAVX512"],
+            dependencies: ["CVectorMathAVX512", "CVectorMathAVX2"],
             cSettings: [.unsafeFlags(["-O3"])],
             linkerSettings: [.linkedLibrary("sleef"), .linkedLibrary("m")]
         ),

@@ -1,44 +1,53 @@
 #include "vector_math.h"
+#include "vector_math_avx2.h"
 #include "vector_math_avx512.h"
 #include <math.h>
 #include <sleef.h>
 
-/// 1 when the AVX-512 loops are in use; -1 until first asked.
-static int use_avx512 = -1;
+/// The loops in use: 512 (AVX-512), 256 (AVX2 + FMA) or 32 (scalar); 0 until first asked.
+static int vector_bits = 0;
 
-static int cpu_has_avx512(void) {
+static int widest_supported(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") ? 1 : 0;
-#else
-    return 0;
+    if (__builtin_cpu_supports("avx512f")) return 512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 256;
 #endif
+    return 32;
 }
 
-static int wide(void) {
-    int current = __atomic_load_n(&use_avx512, __ATOMIC_RELAXED);
-    if (current < 0) {
-        current = cpu_has_avx512();
-        __atomic_store_n(&use_avx512, current, __ATOMIC_RELAXED);
+static int bits(void) {
+    int current = __atomic_load_n(&vector_bits, __ATOMIC_RELAXED);
+    if (current == 0) {
+        current = widest_supported();
+        __atomic_store_n(&vector_bits, current, __ATOMIC_RELAXED);
     }
     return current;
 }
 
-int engram_vector_bits(void) { return wide() ? 512 : 32; }
+int engram_vector_bits(void) { return bits(); }
 
-int engram_set_vector_bits(int bits) {
-    __atomic_store_n(&use_avx512, bits >= 512 ? cpu_has_avx512() : 0, __ATOMIC_RELAXED);
-    return engram_vector_bits();
+int engram_set_vector_bits(int requested) {
+    int widest = widest_supported(), chosen = 32;
+    if (requested >= 512 && widest >= 512) chosen = 512;
+    else if (requested >= 256 && widest >= 256) chosen = 256;
+    __atomic_store_n(&vector_bits, chosen, __ATOMIC_RELAXED);
+    return chosen;
 }
 
+/// Calls the AVX-512 or AVX2 instance of `name` when it is in use (x86-64 only).
 #if defined(__x86_64__)
-#define DISPATCH(call) do { if (wide()) { call; } } while (0)
+#define DISPATCH(name, ...) do { \
+    int b = bits(); \
+    if (b == 512) return engram_avx512_##name(__VA_ARGS__); \
+    if (b == 256) return engram_avx2_##name(__VA_ARGS__); \
+} while (0)
 #else
-#define DISPATCH(call) do { } while (0)
+#define DISPATCH(name, ...) do { } while (0)
 #endif
 
 void engram_sincosf(const float *x, float *s, float *c, size_t n) {
-    DISPATCH(engram_avx512_sincosf(x, s, c, n); return);
+    DISPATCH(sincosf, x, s, c, n);
     for (size_t i = 0; i < n; i++) {
         Sleef_float2 r = Sleef_sincosf_u10(x[i]);
         s[i] = r.x;
@@ -47,13 +56,13 @@ void engram_sincosf(const float *x, float *s, float *c, size_t n) {
 }
 
 void engram_expf(const float *x, float *y, size_t n) {
-    DISPATCH(engram_avx512_expf(x, y, n); return);
+    DISPATCH(expf, x, y, n);
     for (size_t i = 0; i < n; i++) y[i] = Sleef_expf_u10(x[i]);
 }
 
 float engram_gaussian_weights(float *row, const float *norms, float x_norm, float neg_half_beta,
                               int shift, size_t n, float *max_out) {
-    DISPATCH(return engram_avx512_gaussian_weights(row, norms, x_norm, neg_half_beta, shift, n, max_out));
+    DISPATCH(gaussian_weights, row, norms, x_norm, neg_half_beta, shift, n, max_out);
     float top = -INFINITY;
     for (size_t i = 0; i < n; i++) {
         float d = x_norm + norms[i] - 2.0f * row[i];
@@ -71,7 +80,7 @@ float engram_gaussian_weights(float *row, const float *norms, float x_norm, floa
 
 float engram_sincos_contract(float *h, const float *bias, const float *t_cos, const float *t_sin,
                              float scale, size_t n) {
-    DISPATCH(return engram_avx512_sincos_contract(h, bias, t_cos, t_sin, scale, n));
+    DISPATCH(sincos_contract, h, bias, t_cos, t_sin, scale, n);
     float total = 0.0f;
     for (size_t i = 0; i < n; i++) {
         Sleef_float2 r = Sleef_sincosf_u10(h[i] + bias[i]);

@@ -4,8 +4,8 @@
 #include <stddef.h>
 
 /// Vector transcendentals and the fused per-row passes of the descent, over float buffers, with SLEEF's
-/// 1.0-ulp functions. The AVX-512 loops are chosen at run time when the CPU has AVX-512F; otherwise
-/// scalar loops with the same contracts run (SLEEF's scalar functions, same accuracy).
+/// 1.0-ulp functions. The widest loops the CPU runs are chosen at run time: AVX-512, else AVX2 with FMA,
+/// else scalar loops with the same contracts (SLEEF's scalar functions, same accuracy).
 
 /// s[i] = sin(x[i]), c[i] = cos(x[i]) for i < n. s and c must not alias x.
 void engram_sincosf(const float *x, float *s, float *c, size_t n);
@@ -26,11 +26,11 @@ float engram_gaussian_weights(float *row, const float *norms, float x_norm, floa
 float engram_sincos_contract(float *h, const float *bias, const float *t_cos, const float *t_sin,
                              float scale, size_t n);
 
-/// The vector width in bits of the loops in use: 512, or 32 for the scalar loops.
+/// The vector width in bits of the loops in use: 512 (AVX-512), 256 (AVX2) or 32 (scalar).
 int engram_vector_bits(void);
 
-/// Chooses the loops: 512 uses AVX-512 when the CPU has it, 32 forces the scalar loops (for tests and
-/// comparisons). Returns the width now in use.
+/// Chooses the loops: the widest of 512, 256 and 32 that is at most `bits` and that the CPU runs (for
+/// tests and comparisons). Returns the width now in use.
 int engram_set_vector_bits(int bits);
 
 #endif

@@ -3,8 +3,9 @@
 
 #include <stddef.h>
 
-/// AVX-512 loops over SLEEF's 16-lane functions. Call only on a CPU with AVX-512F (CVectorMath checks
-/// and documents each function; these have the same contracts as their engram_* counterparts there).
+/// AVX-512 loops over SLEEF's 16-lane functions (vector_math_loops.h). Call only on a CPU with AVX-512F
+/// (CVectorMath checks and documents each function; these have the same contracts as their engram_*
+/// counterparts there).
 
 void engram_avx512_sincosf(const float *x, float *s, float *c, size_t n);
 void engram_avx512_expf(const float *x, float *y, size_t n);

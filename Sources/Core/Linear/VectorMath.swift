@@ -1,7 +1,7 @@
 import CVectorMath
 
-/// Vector transcendentals and reductions over `Float` buffers (SLEEF's 1-ulp functions; AVX-512 loops
-/// when the CPU has them, chosen at run time).
+/// Vector transcendentals and the descent's fused per-row passes over `Float` buffers (SLEEF's 1-ulp
+/// functions; AVX-512, AVX2 or scalar loops, the widest the CPU runs, chosen at run time).
 public enum VectorMath {
     /// sin[i] = sin(x[i]), cos[i] = cos(x[i]) for i < n. The outputs must not alias x.
     static func sincos(_ x: UnsafePointer<Float>, sin: UnsafeMutablePointer<Float>, cos: UnsafeMutablePointer<Float>, count n: Int) {
@@ -31,8 +31,8 @@ public enum VectorMath {
         engram_sincos_contract(h, bias, tCos, tSin, scale, n)
     }
 
-    /// The width in bits of the loops in use: 512 (AVX-512) or 32 (scalar). Setting 32 forces the scalar
-    /// loops; setting 512 uses AVX-512 where the CPU has it.
+    /// The width in bits of the loops in use: 512 (AVX-512), 256 (AVX2) or 32 (scalar). Setting it picks the
+    /// widest loops at most that wide that the CPU runs (32 forces the scalar loops).
     public static var vectorBits: Int {
         get { Int(engram_vector_bits()) }
         set { engram_set_vector_bits(Int32(newValue)) }

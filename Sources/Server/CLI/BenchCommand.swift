@@ -18,11 +18,14 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Descent steps per timed run.") var depth: Int = 100
     @Option(help: "Timed runs per measurement (the best counts).") var repeats: Int = 3
     @Option(help: "BLAS threads (default: as BLAS starts, normally all cores).") var threads: Int?
+    @Option(help: "Widest transcendental loops to use: 512 (AVX-512), 256 (AVX2) or 32 (scalar); default the CPU's widest.")
+    var vectorBits: Int?
 
     func run() throws {
         try CommandFailure.reporting(command: "bench") {
             guard depth >= 1, repeats >= 1 else { throw CommandFailure("--depth and --repeats must be at least 1") }
             if let threads { BLAS.threads = threads }
+            if let vectorBits { VectorMath.vectorBits = vectorBits }
             let report = try Benchmark(depth: depth, repeats: repeats).run()
             if json {
                 let encoder = JSONEncoder()
