@@ -44,7 +44,7 @@ let package = Package(
         // loops the CPU runs, with scalar SLEEF loops (same accuracy) for the rest.
         .target(
             name: "CVectorMath",
-            dependencies: ["CVectorMathAVX512", "CVectorMathAVX2"],
+            dependencies: ["CVectorMathLoops", "CVectorMathAVX512", "CVectorMathAVX2"],
             cSettings: [.unsafeFlags(["-O3"])],
             linkerSettings: [.linkedLibrary("sleef"), .linkedLibrary("m")]
         ),
