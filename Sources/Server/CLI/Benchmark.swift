@@ -109,7 +109,9 @@ struct Benchmark {
         let generator = Philox(seed: 2024)
         var values = [Float](repeating: 0, count: rows * cols)
         for i in stride(from: 0, to: values.count, by: 4) {
-            let u = generator.uniforms((UInt32(truncatingIfNeeded: i / 4), UInt32(truncatingIfNeeded: i >> 34), stream, 0))
+            // Counter i/4 split into its low and high 32-bit words.
+            let block = UInt64(i / 4)
+            let u = generator.uniforms((UInt32(truncatingIfNeeded: block), UInt32(truncatingIfNeeded: block >> 32), stream, 0))
             for lane in 0..<min(4, values.count - i) { values[i + lane] = Float(u[lane]) }
         }
         return Matrix(rows: rows, cols: cols, values: values)
