@@ -71,13 +71,16 @@ public struct DistributedMemory: EnergyModel {
         t = accumulator.map { Float($0) }
     }
 
-    /// Buffers for one batch: the pre-activations [batch, Y] and one row of scratch [2Y].
+    /// Buffers for one batch: the pre-activations [batch, Y], one row of scratch [2Y] and the
+    /// gradient's row coefficients.
     public final class Workspace {
         let h: ScratchBuffer
         let scratch: ScratchBuffer
+        let combination: GradientCombination
         init(batch: Int, y: Int) {
             h = ScratchBuffer(count: batch * y)
             scratch = ScratchBuffer(count: 2 * y)
+            combination = GradientCombination(batch: batch)
         }
     }
 
@@ -92,8 +95,6 @@ public struct DistributedMemory: EnergyModel {
         let h = workspace.h.pointer
         let rootBeta = beta.squareRoot()
         // Per row: ∇Ẽ = k · J_φᵀ T = k√β · (Ωᵀ g) + k c · x, with k the energy's factor.
-        var factors: [(back: Float, x: Float)] = []
-        factors.reserveCapacity(rows)
         features.preactivations(x, rows: rows, into: h)
         t.withUnsafeBufferPointer { t in
             features.bias.withUnsafeBufferPointer { bias in
@@ -113,7 +114,7 @@ public struct DistributedMemory: EnergyModel {
                         energies[r] = -s / beta
                         k = -1 / beta
                     }
-                    factors.append((k * rootBeta, k * c))
+                    workspace.combination.set(row: r, projection: k * rootBeta, state: k * c)
                 }
             }
         }
@@ -121,9 +122,6 @@ public struct DistributedMemory: EnergyModel {
         features.omega.withUnsafeBufferPointer { w in
             BLAS.gemm(m: rows, n: d, k: y, alpha: 1, a: h, lda: y, b: w.baseAddress!, ldb: d, beta: 0, c: g, ldc: d)
         }
-        for r in 0..<rows {
-            let (back, fx) = factors[r]
-            for j in 0..<d { g[r * d + j] = back * g[r * d + j] + fx * x[r * d + j] }
-        }
+        workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
     }
 }

@@ -39,10 +39,14 @@ public struct ExactMemory: EnergyModel {
         }
     }
 
-    /// Buffers for one batch: the scores/weights [batch, K].
+    /// Buffers for one batch: the scores/weights [batch, K] and the gradient's row coefficients.
     public final class Workspace {
         let weights: ScratchBuffer
-        init(batch: Int, count: Int) { weights = ScratchBuffer(count: batch * count) }
+        let combination: GradientCombination
+        init(batch: Int, count: Int) {
+            weights = ScratchBuffer(count: batch * count)
+            combination = GradientCombination(batch: batch)
+        }
     }
 
     public func makeWorkspace(batch: Int) -> Workspace { Workspace(batch: batch, count: count) }
@@ -64,8 +68,6 @@ public struct ExactMemory: EnergyModel {
             squaredNorms.withUnsafeBufferPointer { norms in
                 // W = X Ξᵀ [rows, K]
                 BLAS.gemm(transB: true, m: rows, n: k, k: d, alpha: 1, a: x, lda: d, b: xi.baseAddress!, ldb: d, beta: 0, c: w, ldc: k)
-                var factors: [(x: Float, product: Float)] = []
-                factors.reserveCapacity(rows)
                 for r in 0..<rows {
                     let xNorm = BLAS.dot(d, x + r * d, x + r * d)
                     let (z, top) = VectorMath.gaussianWeights(w + r * k, norms: norms.baseAddress!, xNorm: xNorm, beta: beta, shift: energy == .lse, count: k)
@@ -73,19 +75,16 @@ public struct ExactMemory: EnergyModel {
                     case .lse:
                         // E = −(m + log z)/β; ∇E = x − (W Ξ)/z.
                         energies[r] = -(top + logf(z)) / beta
-                        factors.append((1, 1 / z))
+                        workspace.combination.set(row: r, projection: -1 / z, state: 1)
                     case .sum:
                         // E = −z/β; ∇E = z x − W Ξ.
                         energies[r] = -z / beta
-                        factors.append((z, 1))
+                        workspace.combination.set(row: r, projection: -1, state: z)
                     }
                 }
                 guard let g = gradients else { return }
                 BLAS.gemm(m: rows, n: d, k: k, alpha: 1, a: w, lda: k, b: xi.baseAddress!, ldb: d, beta: 0, c: g, ldc: d)
-                for r in 0..<rows {
-                    let (fx, fp) = factors[r]
-                    for j in 0..<d { g[r * d + j] = fx * x[r * d + j] - fp * g[r * d + j] }
-                }
+                workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
             }
         }
     }
