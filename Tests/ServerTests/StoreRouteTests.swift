@@ -11,6 +11,7 @@ import Testing
             #expect(created.object["name"] as? String == "alpha" && created.object["kind"] as? String == "mrdam")
             #expect(created.object["dim"] as? Int == 3 && created.object["energy"] as? String == "lse")
             #expect(created.object["count"] as? Int == 0 && created.object["version"] as? Int == 0)
+            #expect(["kernel", "features", "seed", "eps", "orthogonal"].allSatisfy { created.object[$0] == nil }, "drdam fields on an mrdam store: \(created.text)")
             #expect((try await client.send(.put, "/v1/stores/alpha", body)).status == 200)
             let conflict = try await client.send(.put, "/v1/stores/alpha", ["kind": "mrdam", "dim": 3, "beta": 2.5, "energy": "sum"])
             #expect(conflict.status == 409 && conflict.contentType == "application/problem+json")

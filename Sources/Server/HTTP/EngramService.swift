@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Store
 
 /// What the routes share: the stores, the compute pools, the metrics and the spec.
@@ -12,6 +13,11 @@ struct EngramService: Sendable {
     let metrics: ServerMetrics
     /// The OpenAPI document served at /openapi.yaml, verbatim.
     let openAPI: String
+
+    /// The store named by the route's `{name}` parameter; 404 when there is none.
+    func store(for context: some RequestContext) throws -> MemoryStore {
+        try registry.store(named: context.parameters.require("name"))
+    }
 
     /// The spec bundled with the executable; throws when the bundle is missing (a broken install).
     static func bundledOpenAPI() throws -> String {

@@ -1,18 +1,11 @@
 import Hummingbird
 import Store
 
-/// A store as the API describes it: its whole configuration, its size and its version.
+/// A store as the API describes it: its name, its whole configuration (the fields of
+/// `StoreConfiguration`, drdam ones only for drdam stores), its size and its version.
 struct StoreInfo: ResponseEncodable {
     var name: String
-    var kind: String
-    var dim: Int
-    var beta: Float
-    var energy: String
-    var kernel: String?
-    var features: Int?
-    var seed: UInt64?
-    var eps: Float?
-    var orthogonal: Bool?
+    var configuration: StoreConfiguration
     /// Memories held (drdam: added minus forgotten).
     var count: Int
     /// Grows with every write.
@@ -21,19 +14,22 @@ struct StoreInfo: ResponseEncodable {
     var bytes: Int
 
     init(name: String, state: StoreState) {
-        let c = state.configuration
         self.name = name
-        kind = c.kind.rawValue
-        dim = c.dim
-        beta = c.beta
-        energy = c.energy.rawValue
-        kernel = c.kernel?.rawValue
-        features = c.features
-        seed = c.seed
-        eps = c.eps
-        orthogonal = c.orthogonal
+        configuration = state.configuration
         count = state.count
         version = state.version
         bytes = state.model.bytes
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, count, version, bytes }
+
+    /// One flat object: the configuration's fields beside name, count, version and bytes.
+    func encode(to encoder: Encoder) throws {
+        try configuration.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(count, forKey: .count)
+        try container.encode(version, forKey: .version)
+        try container.encode(bytes, forKey: .bytes)
     }
 }

@@ -8,7 +8,7 @@ struct RecallRoutes {
 
     func register(on router: Router<EngramRequestContext>) {
         router.post("/v1/stores/{name}/recall") { request, context in
-            let store = try service.registry.store(named: context.parameters.require("name"))
+            let store = try service.store(for: context)
             let body = try await request.decodeJSON(as: RecallBody.self, context: context)
             let state = store.state
             let dim = state.configuration.dim
@@ -20,7 +20,7 @@ struct RecallRoutes {
             return RecallResponse(outcome, trace: body.trace ?? true)
         }
         router.post("/v1/stores/{name}/energy") { request, context in
-            let store = try service.registry.store(named: context.parameters.require("name"))
+            let store = try service.store(for: context)
             let body = try await request.decodeJSON(as: EnergyBody.self, context: context)
             let state = store.state
             let points = try VectorsBody.matrix(body.points, dim: state.configuration.dim, field: "points")

@@ -19,7 +19,7 @@ struct StoreRoutes {
             StoreList(stores: service.registry.all.map { StoreInfo(name: $0.name, state: $0.state) })
         }
         router.get("/v1/stores/{name}") { _, context in
-            let store = try service.registry.store(named: context.parameters.require("name"))
+            let store = try service.store(for: context)
             return StoreInfo(name: store.name, state: store.state)
         }
         router.delete("/v1/stores/{name}") { _, context -> HTTPResponse.Status in
