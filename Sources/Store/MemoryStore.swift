@@ -22,40 +22,38 @@ public final class MemoryStore: Sendable {
     /// Adds memories [K, D]: mrdam rows with `ids` (assigned when nil), or drdam sums into T.
     /// Returns the ids (empty for drdam) and the new state.
     public func add(_ memories: Matrix, ids: [String]?) throws -> (ids: [String], state: StoreState) {
-        try write { state -> StoreMutation in
+        var assigned: [String] = []
+        let (state, _) = try write { state in
             switch state.model {
-            case .exact:
-                return .add(memories, ids: try state.resolveIDs(ids, count: memories.rows).ids)
+            case .exact: assigned = try state.resolveIDs(ids, count: memories.rows).ids
             case .distributed:
                 if ids != nil { throw StoreError.invalid("drdam stores do not keep memories, so they take no ids") }
-                return .add(memories, ids: [])
             }
-        } result: { mutation, _, state in
-            guard case .add(_, let ids) = mutation else { return ([], state) }
-            return (ids, state)
+            return .add(memories, ids: assigned)
         }
+        return (assigned, state)
     }
 
     /// Forgets memories [K, D]; returns how many were forgotten and the new state.
     public func forget(_ memories: Matrix) throws -> (forgotten: Int, state: StoreState) {
-        try write { _ in .forget(memories) } result: { _, changed, state in (changed, state) }
+        let (state, forgotten) = try write { _ in .forget(memories) }
+        return (forgotten, state)
     }
 
     /// Removes the mrdam memory with `id`; returns the new state.
     public func remove(id: String) throws -> StoreState {
-        try write { _ in .remove(id: id) } result: { _, _, state in state }
+        try write { _ in .remove(id: id) }.state
     }
 
     /// Serialises one write: makes the mutation from the current state, applies it (readers carry on
-    /// with the old state meanwhile), then swaps the new state in.
-    private func write<T>(_ makeMutation: (StoreState) throws -> StoreMutation,
-                          result: (StoreMutation, Int, StoreState) -> T) throws -> T {
+    /// with the old state meanwhile), then swaps the new state in. Returns it and how many memories
+    /// the mutation changed.
+    private func write(_ makeMutation: (StoreState) throws -> StoreMutation) throws -> (state: StoreState, changed: Int) {
         try writer.withLock { _ in
             let old = state
-            let mutation = try makeMutation(old)
-            let (new, changed) = try old.applying(mutation)
+            let (new, changed) = try old.applying(makeMutation(old))
             current.withLock { $0 = new }
-            return result(mutation, changed, new)
+            return (new, changed)
         }
     }
 }
