@@ -52,7 +52,12 @@ public enum Descent {
             for j in 0..<d { result.states[query, j] = x.pointer[r * d + j] }
         }
 
-        result.finalEnergies = try model.energies(result.states)
+        // E of the final states, on the same workspace.
+        result.states.values.withUnsafeBufferPointer { states in
+            result.finalEnergies.withUnsafeMutableBufferPointer { e in
+                model.evaluate(states.baseAddress!, rows: b, energies: e.baseAddress!, gradients: nil, workspace: workspace)
+            }
+        }
         for query in 0..<b where result.steps[query] < depth {
             for t in result.steps[query]..<depth { result.energies[query, t] = result.finalEnergies[query] }
         }
