@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // OpenBLAS's CBLAS interface (Linux). On Apple platforms Core uses Accelerate instead.
@@ -22,6 +23,12 @@ let package = Package(
             name: "COpenBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
+        ),
+        // zlib, for the CRC32 of log records and snapshots.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         // The vector loops, written once over macros (header only); the SIMD targets below instantiate them.
         .target(name: "CVectorMathLoops"),
@@ -56,10 +63,11 @@ let package = Package(
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
             ]
         ),
-        // Named memory stores: versioned immutable states, the registry, concurrency.
+        // Named memory stores: versioned immutable states, the registry, concurrency, and durability
+        // (write-ahead log, safetensors snapshots, recovery).
         .target(
             name: "Store",
-            dependencies: ["Core"]
+            dependencies: ["Core", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The `engram` executable: the HTTP server and the command-line interface.
         .executableTarget(

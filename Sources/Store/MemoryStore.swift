@@ -1,59 +1,121 @@
 import Core
+import Dispatch
+import Foundation
 import Synchronization
 
-/// A named store: its current immutable `StoreState` behind a lock held only to read or swap it.
-/// Writes are serialised among themselves and compute their new state without blocking readers, so a
-/// recall never waits for a write and never sees half of one.
+/// A named store. Its writes run one at a time on the store's own serial queue (a slow write to one
+/// store never holds up another's): each builds the next state from the newest, appends its record
+/// to the log and, once the log has synced it, publishes the state to readers. Readers take the
+/// published state without waiting for anything, so a recall never waits for a write, never sees half
+/// of one, and never sees a write that is not yet durable.
 public final class MemoryStore: Sendable {
     /// The store's name.
     public let name: String
-    private let current: Mutex<StoreState>
-    private let writer = Mutex(())
+    /// The sequence number of the record that created this store (its create, or the replace of an
+    /// upload): checkpoint files with a lower one belong to an earlier store of the same name.
+    let origin: UInt64
+    private let log: any MutationLog
+    private let queue: DispatchQueue
+    /// The newest state, changed only on `queue`; it may include records not yet synced.
+    private let head: Mutex<StoreState>
+    /// The newest durable state: what readers see.
+    private let published: Mutex<StoreState>
+    /// Set (on `queue`) once the store is deleted: later writes fail with 404.
+    private let removed = Atomic<Bool>(false)
+    /// The sequence number of the newest checkpoint of this store (0: none yet).
+    let checkpointed: Atomic<UInt64>
+    /// Called after every acknowledged write (the registry checks whether a checkpoint is due).
+    private let afterWrite: @Sendable () -> Void
 
-    /// A store named `name` starting from `state`.
-    public init(name: String, state: StoreState) {
+    init(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64, log: any MutationLog, afterWrite: @escaping @Sendable () -> Void) {
         self.name = name
-        self.current = Mutex(state)
+        self.origin = origin
+        self.log = log
+        self.queue = DispatchQueue(label: "engram.store.\(name)")
+        self.head = Mutex(state)
+        self.published = Mutex(state)
+        self.checkpointed = Atomic(checkpointed)
+        self.afterWrite = afterWrite
     }
 
     /// The current version, to read from without any lock.
-    public var state: StoreState { current.withLock { $0 } }
+    public var state: StoreState { published.withLock { $0 } }
 
-    /// Adds memories [K, D]: mrdam rows with `ids` (assigned when nil), or drdam sums into T.
-    /// Returns the ids (empty for drdam) and the new state.
-    public func add(_ memories: Matrix, ids: [String]?) throws -> (ids: [String], state: StoreState) {
-        var assigned: [String] = []
-        let (state, _) = try write { state in
+    /// Adds memories [K, D]: mrdam rows with `ids` (assigned from the store's counter when nil), or
+    /// drdam sums into T. Returns the ids (empty for drdam) and the new state, once durable.
+    public func add(_ memories: Matrix, ids: [String]?) async throws -> (ids: [String], state: StoreState) {
+        let (state, mutation, _) = try await write { state in
             switch state.model {
-            case .exact: assigned = try state.resolveIDs(ids, count: memories.rows).ids
+            case .exact:
+                let (ids, next) = try state.resolveIDs(ids, count: memories.rows)
+                return .add(memories, ids: ids, nextID: next)
             case .distributed:
                 if ids != nil { throw StoreError.invalid("drdam stores do not keep memories, so they take no ids") }
+                return .add(memories, ids: [], nextID: state.nextID)
             }
-            return .add(memories, ids: assigned)
         }
+        guard case .add(_, let assigned, _) = mutation else { return ([], state) }
         return (assigned, state)
     }
 
-    /// Forgets memories [K, D]; returns how many were forgotten and the new state.
-    public func forget(_ memories: Matrix) throws -> (forgotten: Int, state: StoreState) {
-        let (state, forgotten) = try write { _ in .forget(memories) }
+    /// Forgets memories [K, D]; returns how many were forgotten and the new state, once durable.
+    public func forget(_ memories: Matrix) async throws -> (forgotten: Int, state: StoreState) {
+        let (state, _, forgotten) = try await write { _ in .forget(memories) }
         return (forgotten, state)
     }
 
-    /// Removes the mrdam memory with `id`; returns the new state.
-    public func remove(id: String) throws -> StoreState {
-        try write { _ in .remove(id: id) }.state
+    /// Removes the mrdam memory with `id`; returns the new state, once durable.
+    public func remove(id: String) async throws -> StoreState {
+        try await write { _ in .remove(id: id) }.state
     }
 
-    /// Serialises one write: makes the mutation from the current state, applies it (readers carry on
-    /// with the old state meanwhile), then swaps the new state in. Returns it and how many memories
-    /// the mutation changed.
-    private func write(_ makeMutation: (StoreState) throws -> StoreMutation) throws -> (state: StoreState, changed: Int) {
-        try writer.withLock { _ in
-            let old = state
-            let (new, changed) = try old.applying(makeMutation(old))
-            current.withLock { $0 = new }
-            return (new, changed)
+    /// Makes the store exactly `image` (a decoded snapshot), logging `snapshot`, its bytes; returns the
+    /// new state once durable. The version keeps growing and the id counter never goes back.
+    func replace(with image: StoreState, snapshot: Data) async throws -> StoreState {
+        let state = try await serially { [self] in
+            let new = try liveHead().replaced(by: image)
+            let sequence = try log.append(store: name, entry: .replace(snapshot))
+            return setHead(new.at(sequence: sequence))
         }
+        return try await publish(state)
+    }
+
+    /// One write: the mutation made from the newest state, applied, logged, synced, published.
+    private func write(_ makeMutation: @escaping @Sendable (StoreState) throws -> StoreMutation) async throws -> (state: StoreState, mutation: StoreMutation, changed: Int) {
+        let (state, mutation, changed) = try await serially { [self] in
+            let old = try liveHead()
+            let mutation = try makeMutation(old)
+            let (new, changed) = try old.applying(mutation)
+            let sequence = try log.append(store: name, entry: .mutation(mutation))
+            return (setHead(new.at(sequence: sequence)), mutation, changed)
+        }
+        return (try await publish(state), mutation, changed)
+    }
+
+    /// Runs `body` on the store's serial queue, after every write queued before it.
+    func serially<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await Background.run(on: queue, body)
+    }
+
+    /// The newest state; throws 404 once the store is deleted. Call on the queue.
+    func liveHead() throws -> StoreState {
+        guard !removed.load(ordering: .acquiring) else { throw StoreError.notFound("no store named '\(name)'") }
+        return head.withLock { $0 }
+    }
+
+    /// Marks the store deleted. Call on the queue.
+    func markRemoved() { removed.store(true, ordering: .releasing) }
+
+    private func setHead(_ state: StoreState) -> StoreState {
+        head.withLock { $0 = state }
+        return state
+    }
+
+    /// Waits until `state`'s record is durable, then shows it to readers (unless a newer one is shown).
+    private func publish(_ state: StoreState) async throws -> StoreState {
+        try await log.sync(through: state.sequence)
+        published.withLock { if state.version > $0.version { $0 = state } }
+        afterWrite()
+        return state
     }
 }

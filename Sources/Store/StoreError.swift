@@ -6,10 +6,13 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case conflict(String)
     /// The request is well-formed but its values are not acceptable, e.g. vectors of the wrong dimension.
     case invalid(String)
+    /// The store cannot serve now: its files failed recovery, the server is still recovering, or the
+    /// log cannot be written.
+    case unavailable(String)
 
     public var description: String {
         switch self {
-        case .notFound(let message), .conflict(let message), .invalid(let message): message
+        case .notFound(let message), .conflict(let message), .invalid(let message), .unavailable(let message): message
         }
     }
 }

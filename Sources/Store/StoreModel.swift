@@ -17,6 +17,12 @@ public enum StoreModel: Sendable {
         }
     }
 
+    /// A drdam model whose T is `accumulator` [F] after `count` memories (from a snapshot).
+    init(configuration c: StoreConfiguration, accumulator: [Double], count: Int) throws {
+        let features = try RandomFeatures(kind: c.kernel!, dim: c.dim, count: c.features!, beta: c.beta, seed: c.seed!, orthogonal: c.orthogonal!)
+        self = .distributed(try DistributedMemory(features: features, energy: c.energy, eps: c.eps!, accumulator: accumulator, count: count))
+    }
+
     /// Memories held: rows (mrdam), or memories added minus forgotten (drdam).
     public var count: Int {
         switch self {
@@ -28,7 +34,7 @@ public enum StoreModel: Sendable {
     /// Bytes of numbers held: Ξ and its norms (mrdam); Ω, b, T in Double and in Float (drdam).
     public var bytes: Int {
         switch self {
-        case .exact(let m): 4 * m.memories.values.count + 4 * m.count
+        case .exact(let m): 4 * m.count * m.dim + 4 * m.count
         case .distributed(let m):
             4 * m.features.omega.count + 4 * m.features.bias.count + 12 * m.features.featureCount
         }

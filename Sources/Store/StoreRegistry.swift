@@ -1,12 +1,52 @@
 import Core
+import Foundation
 import Synchronization
 
-/// The named stores of one server. Looking a store up takes a lock for a dictionary read; creating a
-/// store generates its features outside the lock.
+/// The named stores of one server and their durability: every change is appended to the write-ahead
+/// log and synced before it is acknowledged; checkpoints write each changed store's snapshot and
+/// truncate the log. Stores that failed recovery stay listed as failed (503) with their reason.
 public final class StoreRegistry: Sendable {
-    private let stores = Mutex<[String: MemoryStore]>([:])
+    /// The data directory.
+    public let directory: DataDirectory
+    /// The write-ahead log.
+    public let log: FileLog
+    private let entries: Mutex<[String: Entry]>
+    let checkpointLock = AsyncLock()
+    let checkpointScheduled = Atomic<Bool>(false)
+    /// Log bytes past which a write schedules a checkpoint in the background (0: never by size).
+    let checkpointBytes: Int
+    /// API snapshots kept per store (the newest).
+    let keepSnapshots: Int
 
-    public init() {}
+    private enum Entry {
+        case live(MemoryStore)
+        case failed(String)
+    }
+
+    /// Recovers the stores of the (locked) data directory `data`: see `Recovery`. Blocking; run it
+    /// off the event loops.
+    public static func open(_ data: DataDirectory, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3) throws -> (registry: StoreRegistry, report: RecoveryReport) {
+        let (log, recovered, report) = try Recovery.run(data)
+        let registry = StoreRegistry(directory: data, log: log, failed: report.failed, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots)
+        registry.entries.withLock { entries in
+            for (name, r) in recovered {
+                entries[name] = .live(registry.makeStore(name: name, state: r.state, origin: r.origin, checkpointed: r.checkpointed))
+            }
+        }
+        return (registry, report)
+    }
+
+    private init(directory: DataDirectory, log: FileLog, failed: [String: String], checkpointBytes: Int, keepSnapshots: Int) {
+        self.directory = directory
+        self.log = log
+        self.entries = Mutex(failed.mapValues { .failed($0) })
+        self.checkpointBytes = checkpointBytes
+        self.keepSnapshots = keepSnapshots
+    }
+
+    private func makeStore(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64) -> MemoryStore {
+        MemoryStore(name: name, state: state, origin: origin, checkpointed: checkpointed, log: log) { [weak self] in self?.checkpointIfDue() }
+    }
 
     /// Whether `name` matches `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
     public static func isValidName(_ name: String) -> Bool {
@@ -17,26 +57,39 @@ public final class StoreRegistry: Sendable {
         return (1...64).contains(bytes.count) && allowed(bytes[0], first: true) && bytes.dropFirst().allSatisfy { allowed($0, first: false) }
     }
 
-    /// Creates the store `name` with `configuration`, or returns the existing one when its configuration
-    /// is what was asked for (`created` false). Throws `StoreError.conflict` for a different configuration.
-    public func create(name: String, configuration: StoreConfiguration) throws -> (store: MemoryStore, created: Bool) {
-        guard Self.isValidName(name) else {
+    static func checkName(_ name: String) throws {
+        guard isValidName(name) else {
             throw StoreError.invalid("store name '\(name)' is not valid: 1 to 64 of A-Z a-z 0-9 . _ -, starting with a letter or digit")
-        }
-        if let existing = try existing(name, satisfying: configuration) { return (existing, false) }
-        let store = MemoryStore(name: name, state: try StoreState(configuration: try configuration.resolved()))
-        return try stores.withLock { stores in
-            if let raced = stores[name] {
-                guard raced.state.configuration.isSatisfied(by: configuration) else { throw Self.conflict(name) }
-                return (raced, false)
-            }
-            stores[name] = store
-            return (store, true)
         }
     }
 
+    /// Creates the store `name` with `configuration`, or returns the existing one when its configuration
+    /// is what was asked for (`created` false). Throws `StoreError.conflict` for a different
+    /// configuration. The new store's features are generated off the caller's thread, before any lock.
+    public func create(name: String, configuration: StoreConfiguration) async throws -> (store: MemoryStore, created: Bool) {
+        try Self.checkName(name)
+        let resolved = try configuration.resolved()
+        if let existing = try existing(name, satisfying: configuration) { return (existing, false) }
+        let initial = try await Background.run { try StoreState(configuration: resolved) }
+        let (store, sequence) = try entries.withLock { entries -> (MemoryStore, UInt64?) in
+            switch entries[name] {
+            case .failed(let reason): throw Self.failedStore(name, reason)
+            case .live(let raced):
+                guard raced.state.configuration.isSatisfied(by: configuration) else { throw Self.conflict(name) }
+                return (raced, nil)
+            case nil:
+                let sequence = try log.append(store: name, entry: .create(resolved))
+                let store = makeStore(name: name, state: initial.at(sequence: sequence), origin: sequence, checkpointed: 0)
+                entries[name] = .live(store)
+                return (store, sequence)
+            }
+        }
+        if let sequence { try await log.sync(through: sequence) }
+        return (store, sequence != nil)
+    }
+
     private func existing(_ name: String, satisfying configuration: StoreConfiguration) throws -> MemoryStore? {
-        guard let store = stores.withLock({ $0[name] }) else { return nil }
+        guard let store = try lookUp(name) else { return nil }
         guard store.state.configuration.isSatisfied(by: configuration) else { throw Self.conflict(name) }
         return store
     }
@@ -45,19 +98,83 @@ public final class StoreRegistry: Sendable {
         .conflict("store '\(name)' exists with a different configuration: delete it first or use another name")
     }
 
-    /// The store `name`; throws `StoreError.notFound`.
+    private static func failedStore(_ name: String, _ reason: String) -> StoreError {
+        .unavailable("store '\(name)' failed recovery and is not served: \(reason)")
+    }
+
+    /// The live store `name`, nil when there is none; throws `unavailable` for a failed one.
+    private func lookUp(_ name: String) throws -> MemoryStore? {
+        switch entries.withLock({ $0[name] }) {
+        case .live(let store): return store
+        case .failed(let reason): throw Self.failedStore(name, reason)
+        case nil: return nil
+        }
+    }
+
+    /// The store `name`; throws `StoreError.notFound`, or `unavailable` for a store that failed recovery.
     public func store(named name: String) throws -> MemoryStore {
-        guard let store = stores.withLock({ $0[name] }) else { throw StoreError.notFound("no store named '\(name)'") }
+        guard let store = try lookUp(name) else { throw StoreError.notFound("no store named '\(name)'") }
         return store
     }
 
-    /// Every store, by name.
-    public var all: [MemoryStore] { stores.withLock { Array($0.values) }.sorted { $0.name < $1.name } }
+    /// Every live store, by name.
+    public var all: [MemoryStore] {
+        entries.withLock { $0.values.compactMap { if case .live(let s) = $0 { s } else { nil } } }.sorted { $0.name < $1.name }
+    }
 
-    /// Deletes the store `name`; throws `StoreError.notFound`.
-    public func delete(name: String) throws {
-        try stores.withLock { stores in
-            guard stores.removeValue(forKey: name) != nil else { throw StoreError.notFound("no store named '\(name)'") }
+    /// The stores that failed recovery, with the reason.
+    public var failures: [String: String] {
+        entries.withLock { $0.compactMapValues { if case .failed(let reason) = $0 { reason } else { nil } } }
+    }
+
+    /// Deletes the store `name` after the writes queued on it (which land first); later writes get 404.
+    /// Throws `StoreError.notFound`.
+    public func delete(name: String) async throws {
+        let store = try store(named: name)
+        let sequence = try await store.serially { [self] in
+            _ = try store.liveHead()
+            return try entries.withLock { entries in
+                guard case .live(let current) = entries[name], current === store else { throw StoreError.notFound("no store named '\(name)'") }
+                let sequence = try log.append(store: name, entry: .delete)
+                entries[name] = nil
+                store.markRemoved()
+                return sequence
+            }
+        }
+        try await log.sync(through: sequence)
+    }
+
+    /// Makes the store `name` exactly the snapshot in `bytes` (safetensors), creating it when missing;
+    /// logged like any write. Throws `StoreError.invalid` for a file that is not a valid snapshot, and
+    /// changes nothing then.
+    public func replace(name: String, snapshot bytes: Data) async throws -> (store: MemoryStore, created: Bool) {
+        try Self.checkName(name)
+        let image: StoreState
+        do {
+            image = try await Background.run { try StoreSnapshot.decode(bytes).state }
+        } catch let error as LogFormatError {
+            throw StoreError.invalid("not a valid Engram snapshot: \(error)")
+        }
+        while true {
+            if let store = try lookUp(name) {
+                do {
+                    _ = try await store.replace(with: image, snapshot: bytes)
+                    return (store, false)
+                } catch StoreError.notFound {
+                    continue  // deleted meanwhile: create it instead
+                }
+            }
+            let created = try entries.withLock { entries -> (MemoryStore, UInt64)? in
+                guard entries[name] == nil else { return nil }
+                let sequence = try log.append(store: name, entry: .replace(bytes))
+                let store = makeStore(name: name, state: image.at(sequence: sequence), origin: sequence, checkpointed: 0)
+                entries[name] = .live(store)
+                return (store, sequence)
+            }
+            if let (store, sequence) = created {
+                try await log.sync(through: sequence)
+                return (store, true)
+            }
         }
     }
 }

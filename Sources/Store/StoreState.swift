@@ -10,42 +10,42 @@ public struct StoreState: Sendable {
     /// The mathematics.
     public let model: StoreModel
     /// mrdam: the id of each row of Ξ, in order (empty for drdam).
-    public let ids: [String]
-    /// mrdam: row index of each id.
-    let rowOfID: [String: Int]
-    /// mrdam: the counter behind assigned ids.
-    let nextID: UInt64
+    public let ids: MemoryIDs
+    /// mrdam: the counter behind assigned ids; it only grows, so an assigned id is never given again.
+    public let nextID: UInt64
+    /// The sequence number of the last log record applied to this store (0 before any).
+    public let sequence: UInt64
 
     /// The empty state of a new store with a resolved configuration.
-    public init(configuration: StoreConfiguration) throws {
-        self.init(configuration: configuration, version: 0, model: try StoreModel(configuration: configuration), ids: [], nextID: 1)
+    public init(configuration: StoreConfiguration, sequence: UInt64 = 0) throws {
+        self.init(configuration: configuration, version: 0, model: try StoreModel(configuration: configuration), ids: MemoryIDs(), nextID: 1, sequence: sequence)
     }
 
-    init(configuration: StoreConfiguration, version: UInt64, model: StoreModel, ids: [String], nextID: UInt64) {
+    init(configuration: StoreConfiguration, version: UInt64, model: StoreModel, ids: MemoryIDs, nextID: UInt64, sequence: UInt64) {
         self.configuration = configuration
         self.version = version
         self.model = model
         self.ids = ids
-        self.rowOfID = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         self.nextID = nextID
+        self.sequence = sequence
     }
 
     /// Memories held.
     public var count: Int { model.count }
 
     /// The row index of the memory with `id` (mrdam).
-    public func row(of id: String) -> Int? { rowOfID[id] }
+    public func row(of id: String) -> Int? { ids.row(of: id) }
+
+    /// This state stamped with the log sequence number of the record that made it.
+    func at(sequence: UInt64) -> StoreState {
+        StoreState(configuration: configuration, version: version, model: model, ids: ids, nextID: nextID, sequence: sequence)
+    }
 
     /// Ids for `count` new rows: `given` checked (right count, unique, new, well-formed), or assigned
-    /// from the counter ("1", "2", …, skipping ids already taken). Returns the ids and the next counter.
+    /// from the counter ("1", "2", …, skipping ids already taken). Returns the ids and the counter after them.
     func resolveIDs(_ given: [String]?, count: Int) throws -> (ids: [String], nextID: UInt64) {
         if let given {
-            guard given.count == count else { throw StoreError.invalid("\(given.count) ids for \(count) memories") }
-            for id in given where !Self.isValidID(id) {
-                throw StoreError.invalid("id '\(id)' is not valid: use 1 to 128 of A-Z a-z 0-9 . _ : -")
-            }
-            guard Set(given).count == given.count else { throw StoreError.invalid("the ids repeat") }
-            if let taken = given.first(where: { rowOfID[$0] != nil }) { throw StoreError.conflict("id '\(taken)' is already in the store") }
+            try checkNewIDs(given, count: count)
             return (given, nextID)
         }
         var out: [String] = []
@@ -53,9 +53,19 @@ public struct StoreState: Sendable {
         while out.count < count {
             let id = String(next)
             next += 1
-            if rowOfID[id] == nil { out.append(id) }
+            if ids.row(of: id) == nil { out.append(id) }
         }
         return (out, next)
+    }
+
+    /// Checks ids for `count` new rows: the right number, well-formed, unique and not in the store.
+    func checkNewIDs(_ given: [String], count: Int) throws {
+        guard given.count == count else { throw StoreError.invalid("\(given.count) ids for \(count) memories") }
+        for id in given where !Self.isValidID(id) {
+            throw StoreError.invalid("id '\(id)' is not valid: use 1 to 128 of A-Z a-z 0-9 . _ : -")
+        }
+        guard Set(given).count == given.count else { throw StoreError.invalid("the ids repeat") }
+        if let taken = given.first(where: { ids.row(of: $0) != nil }) { throw StoreError.conflict("id '\(taken)' is already in the store") }
     }
 
     /// Whether `id` is 1 to 128 characters of A-Z a-z 0-9 . _ : -.

@@ -14,18 +14,16 @@ extension ExactMemory {
         guard k > 0, b > 0 else { return [] }
         var dots = [Float](repeating: 0, count: b * k)
         let stateNorms = Self.squaredNorms(states)
-        memories.values.withUnsafeBufferPointer { xi in
-            states.values.withUnsafeBufferPointer { x in
-                dots.withUnsafeMutableBufferPointer { w in
-                    BLAS.gemm(transB: true, m: b, n: k, k: d, alpha: 1, a: x.baseAddress!, lda: d, b: xi.baseAddress!, ldb: d, beta: 0, c: w.baseAddress!, ldc: k)
-                }
+        states.values.withUnsafeBufferPointer { x in
+            dots.withUnsafeMutableBufferPointer { w in
+                BLAS.gemm(transB: true, m: b, n: k, k: d, alpha: 1, a: x.baseAddress!, lda: d, b: storage.values, ldb: d, beta: 0, c: w.baseAddress!, ldc: k)
             }
         }
         return (0..<b).map { r in
             var best = 0
             var bestDistance = Float.infinity
             for m in 0..<k {
-                let squared = Swift.max(stateNorms[r] + squaredNorms[m] - 2 * dots[r * k + m], 0)
+                let squared = Swift.max(stateNorms[r] + storage.norms[m] - 2 * dots[r * k + m], 0)
                 if squared < bestDistance {
                     bestDistance = squared
                     best = m
@@ -34,7 +32,7 @@ extension ExactMemory {
             // The expansion above ranks the memories; the reported distance is computed directly.
             var squared: Float = 0
             for j in 0..<d {
-                let delta = states[r, j] - memories[best, j]
+                let delta = states[r, j] - storage.values[best * d + j]
                 squared += delta * delta
             }
             return NearestMemory(index: best, distance: squared.squareRoot())

@@ -6,14 +6,14 @@ import Foundation
 /// - `sum`: E(x) = −(1/β) Σ_μ exp(a_μ), ∇E = Σ_μ exp(a_μ)(x − ξ_μ).
 /// A batch costs two GEMMs: X Ξᵀ [B, K] for the distances and P Ξ [B, D] for the gradient.
 public struct ExactMemory: EnergyModel {
-    /// The memories Ξ [K, D].
-    public let memories: Matrix
+    /// Ξ's rows and norms; this version owns the first `count` rows (see `RowStorage`).
+    let storage: RowStorage
+    /// The number of memories K.
+    public let count: Int
     /// Inverse temperature β > 0.
     public let beta: Float
     /// How the similarities combine.
     public let energy: EnergyFunction
-    /// ‖ξ_μ‖² for each memory [K].
-    let squaredNorms: [Float]
 
     /// A memory over Ξ [K, D] (K may be 0). Throws for a non-positive or non-finite β or
     /// non-finite memories.
@@ -21,16 +21,61 @@ public struct ExactMemory: EnergyModel {
         guard beta.isFinite, beta > 0 else { throw CoreError.parameter("beta must be a positive finite number, got \(beta)") }
         guard memories.cols > 0 else { throw CoreError.shape("memories must have dimension at least 1") }
         guard memories.isFinite else { throw CoreError.nonFinite("memories contain NaN or infinity") }
-        self.memories = memories
+        let storage = memories.values.withUnsafeBufferPointer { RowStorage.holding($0, cols: memories.cols, capacity: memories.rows) }
+        self.init(storage: storage, count: memories.rows, beta: beta, energy: energy)
+    }
+
+    private init(storage: RowStorage, count: Int, beta: Float, energy: EnergyFunction) {
+        self.storage = storage
+        self.count = count
         self.beta = beta
         self.energy = energy
-        self.squaredNorms = Self.squaredNorms(memories)
     }
 
     /// The dimension D.
-    public var dim: Int { memories.cols }
-    /// The number of memories K.
-    public var count: Int { memories.rows }
+    public var dim: Int { storage.cols }
+
+    /// Ξ [K, D], copied.
+    public var memories: Matrix {
+        Matrix(rows: count, cols: dim, values: withUnsafeMemories { Array($0) })
+    }
+
+    /// Row `row` of Ξ [D], copied.
+    public func memory(at row: Int) -> [Float] {
+        precondition(row >= 0 && row < count, "ExactMemory: row \(row) of \(count)")
+        return Array(UnsafeBufferPointer(start: storage.values + row * dim, count: dim))
+    }
+
+    /// Calls `body` with Ξ's K·D values in row-major order, without copying them.
+    public func withUnsafeMemories<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: storage.values, count: count * dim))
+    }
+
+    /// This memory with the rows of `memories` [n, D] appended. Costs O(n·D) amortised: the newest
+    /// version appends into the storage it shares with the older ones (which never read past their
+    /// own rows), growing it geometrically; any other version copies. Throws for a wrong dimension or
+    /// non-finite values, changing nothing.
+    public func appending(_ memories: Matrix) throws -> ExactMemory {
+        guard memories.cols == dim else { throw CoreError.shape("memories have dimension \(memories.cols), the store has dimension \(dim)") }
+        guard memories.isFinite else { throw CoreError.nonFinite("memories contain NaN or infinity") }
+        let n = memories.rows
+        var target = storage
+        if !storage.claim(after: count, count: n) {
+            target = withUnsafeMemories { RowStorage.holding($0, cols: dim, capacity: Swift.max(2 * (count + n), 16)) }
+            _ = target.claim(after: count, count: n)
+        }
+        memories.values.withUnsafeBufferPointer { if n > 0 { target.write($0.baseAddress!, rows: n, at: count) } }
+        return ExactMemory(storage: target, count: count + n, beta: beta, energy: energy)
+    }
+
+    /// This memory keeping only the rows `rows` (ascending indices), in new storage.
+    public func keeping(rows: [Int]) -> ExactMemory {
+        var kept = [Float]()
+        kept.reserveCapacity(rows.count * dim)
+        for r in rows { kept.append(contentsOf: UnsafeBufferPointer(start: storage.values + r * dim, count: dim)) }
+        let storage = kept.withUnsafeBufferPointer { RowStorage.holding($0, cols: dim, capacity: rows.count) }
+        return ExactMemory(storage: storage, count: rows.count, beta: beta, energy: energy)
+    }
 
     /// ‖row‖² for each row of `m` [rows].
     static func squaredNorms(_ m: Matrix) -> [Float] {
@@ -64,28 +109,25 @@ public struct ExactMemory: EnergyModel {
             return
         }
         let w = workspace.weights.pointer
-        memories.values.withUnsafeBufferPointer { xi in
-            squaredNorms.withUnsafeBufferPointer { norms in
-                // W = X Ξᵀ [rows, K]
-                BLAS.gemm(transB: true, m: rows, n: k, k: d, alpha: 1, a: x, lda: d, b: xi.baseAddress!, ldb: d, beta: 0, c: w, ldc: k)
-                for r in 0..<rows {
-                    let xNorm = BLAS.dot(d, x + r * d, x + r * d)
-                    let (z, top) = VectorMath.gaussianWeights(w + r * k, norms: norms.baseAddress!, xNorm: xNorm, beta: beta, shift: energy == .lse, count: k)
-                    switch energy {
-                    case .lse:
-                        // E = −(m + log z)/β; ∇E = x − (W Ξ)/z.
-                        energies[r] = -(top + logf(z)) / beta
-                        workspace.combination.set(row: r, projection: -1 / z, state: 1)
-                    case .sum:
-                        // E = −z/β; ∇E = z x − W Ξ.
-                        energies[r] = -z / beta
-                        workspace.combination.set(row: r, projection: -1, state: z)
-                    }
-                }
-                guard let g = gradients else { return }
-                BLAS.gemm(m: rows, n: d, k: k, alpha: 1, a: w, lda: k, b: xi.baseAddress!, ldb: d, beta: 0, c: g, ldc: d)
-                workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
+        let xi = UnsafePointer(storage.values), norms = UnsafePointer(storage.norms)
+        // W = X Ξᵀ [rows, K]
+        BLAS.gemm(transB: true, m: rows, n: k, k: d, alpha: 1, a: x, lda: d, b: xi, ldb: d, beta: 0, c: w, ldc: k)
+        for r in 0..<rows {
+            let xNorm = BLAS.dot(d, x + r * d, x + r * d)
+            let (z, top) = VectorMath.gaussianWeights(w + r * k, norms: norms, xNorm: xNorm, beta: beta, shift: energy == .lse, count: k)
+            switch energy {
+            case .lse:
+                // E = −(m + log z)/β; ∇E = x − (W Ξ)/z.
+                energies[r] = -(top + logf(z)) / beta
+                workspace.combination.set(row: r, projection: -1 / z, state: 1)
+            case .sum:
+                // E = −z/β; ∇E = z x − W Ξ.
+                energies[r] = -z / beta
+                workspace.combination.set(row: r, projection: -1, state: z)
             }
         }
+        guard let g = gradients else { return }
+        BLAS.gemm(m: rows, n: d, k: k, alpha: 1, a: w, lda: k, b: xi, ldb: d, beta: 0, c: g, ldc: d)
+        workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
     }
 }

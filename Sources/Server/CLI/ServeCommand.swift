@@ -6,15 +6,16 @@ import Logging
 import ServiceLifecycle
 import Store
 
-/// `engram serve`: the HTTP/JSON service. Options fall back to ENGRAM_HOST, ENGRAM_PORT and ENGRAM_DATA.
+/// `engram serve`: the HTTP/JSON service. Options fall back to ENGRAM_* environment variables.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the HTTP/JSON server.",
         discussion: """
-            Stops gracefully on SIGTERM or SIGINT: in-flight requests finish, then the process exits 0. \
-            Stores are held in memory in this version: the data directory is created, but snapshots and \
-            the write-ahead log are not implemented yet.
+            Stores live in the data directory: a write is acknowledged once its write-ahead log record \
+            is on disk, checkpoints write safetensors snapshots and truncate the log, and at start the \
+            stores are recovered (/readyz answers 503 until then). Stops gracefully on SIGTERM or \
+            SIGINT: in-flight requests finish, a checkpoint is written, then the process exits 0.
             """
     )
 
@@ -22,44 +23,82 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port (default 8080, or ENGRAM_PORT; 0 picks a free one).") var port: Int?
     @Option(help: "Data directory (default ./data, or ENGRAM_DATA).") var data: String?
     @Option(help: "Recalls computed at once; BLAS gets the cores divided among them.") var computeThreads: Int = 1
+    @Option(help: "Log bytes past which a checkpoint runs (default 67108864, or ENGRAM_CHECKPOINT_BYTES; 0: only on demand and at shutdown).") var checkpointBytes: Int?
+    @Option(help: "API snapshots kept per store, the newest (default 3, or ENGRAM_KEEP_SNAPSHOTS).") var keepSnapshots: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let host = host ?? environment["ENGRAM_HOST"] ?? "127.0.0.1"
-        let port = port ?? environment["ENGRAM_PORT"].map { Int($0) ?? -1 } ?? 8080
-        guard (0...65535).contains(port) else {
-            throw ValidationError("the port must be a number from 0 to 65535")
+        func setting(_ value: Int?, _ variable: String, _ fallback: Int) throws -> Int {
+            if let value { return value }
+            guard let text = environment[variable] else { return fallback }
+            guard let number = Int(text) else { throw ValidationError("\(variable) must be a whole number, got '\(text)'") }
+            return number
         }
+        let host = host ?? environment["ENGRAM_HOST"] ?? "127.0.0.1"
+        let port = try setting(port, "ENGRAM_PORT", 8080)
+        guard (0...65535).contains(port) else { throw ValidationError("the port must be a number from 0 to 65535") }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown log level '\(logLevel)'") }
         guard computeThreads >= 1 else { throw ValidationError("--compute-threads must be at least 1") }
-        let dataDirectory = data ?? environment["ENGRAM_DATA"] ?? "./data"
+        let checkpointBytes = try setting(checkpointBytes, "ENGRAM_CHECKPOINT_BYTES", 64 << 20)
+        let keepSnapshots = try setting(keepSnapshots, "ENGRAM_KEEP_SNAPSHOTS", 3)
+        guard checkpointBytes >= 0 else { throw ValidationError("--checkpoint-bytes must be 0 or more") }
+        guard keepSnapshots >= 1 else { throw ValidationError("--keep-snapshots must be at least 1") }
+        let directory = URL(fileURLWithPath: data ?? environment["ENGRAM_DATA"] ?? "./data")
 
         let logger = {
             var logger = Logger(label: "engram")
             logger.logLevel = level
             return logger
         }()
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        logger.warning("stores are held in memory only: durability (snapshots, write-ahead log) is not implemented yet", metadata: ["data": "\(dataDirectory)"])
+        let dataDirectory: DataDirectory
+        do {
+            dataDirectory = try DataDirectory(directory)
+        } catch {
+            throw ValidationError("cannot use the data directory: \(error)")
+        }
 
         let cores = ProcessInfo.processInfo.activeProcessorCount
         BLAS.threads = max(1, cores / computeThreads)
-        let service = EngramService(
-            registry: StoreRegistry(), recalls: ComputePool(width: computeThreads), writes: ComputePool(width: 1),
-            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI())
+        let stores = StoreHost()
+        let service = EngramService(stores: stores, recalls: ComputePool(width: computeThreads), metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI())
+        let recovery = Task {
+            do {
+                let report = try await stores.recover(dataDirectory, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots)
+                Self.log(report, directory: directory, logger: logger)
+                service.changed()
+            } catch {
+                logger.critical("recovery could not run: every store route answers 503", metadata: ["error": "\(error)"])
+            }
+        }
         let app = Application(
             router: Router.engram(service),
             configuration: .init(address: .hostname(host, port: port), serverName: "engram"),
             onServerRunning: { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
-                logger.notice("listening on http://\(address)", metadata: ["compute_threads": "\(computeThreads)", "blas_threads": "\(BLAS.threads)"])
+                logger.notice("listening on http://\(address)", metadata: ["compute_threads": "\(computeThreads)", "blas_threads": "\(BLAS.threads)", "data": "\(directory.path)"])
             },
             logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        await recovery.value
         try await service.recalls.shutdown()
-        try await service.writes.shutdown()
+        if let registry = stores.ready {
+            let report = try await registry.checkpoint()
+            logger.notice("checkpoint at shutdown", metadata: ["sequence": "\(report.sequence)", "written": "\(report.written.count)", "log_bytes": "\(report.logBytesAfter)"])
+        }
         logger.notice("stopped")
+    }
+
+    private static func log(_ report: RecoveryReport, directory: URL, logger: Logger) {
+        logger.notice("recovered", metadata: [
+            "data": "\(directory.path)", "stores": "\(report.stores)", "checkpoints": "\(report.checkpoints)",
+            "records_applied": "\(report.applied)", "records_skipped": "\(report.skipped)", "seconds": "\(String(format: "%.3f", report.seconds))",
+        ])
+        if let torn = report.tornTail { logger.warning("write-ahead log: \(torn)") }
+        for warning in report.warnings { logger.warning("recovery: \(warning)") }
+        for (name, reason) in report.failed.sorted(by: { $0.key < $1.key }) {
+            logger.error("store failed recovery and is not served (503); its files are kept", metadata: ["store": "\(name)", "reason": "\(reason)"])
+        }
     }
 }

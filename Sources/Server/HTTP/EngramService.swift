@@ -2,21 +2,29 @@ import Foundation
 import Hummingbird
 import Store
 
-/// What the routes share: the stores, the compute pools, the metrics and the spec.
+/// What the routes share: the stores, the compute pool, the metrics and the spec.
 struct EngramService: Sendable {
-    let registry: StoreRegistry
-    /// Recalls and energies.
+    /// The stores, once recovered.
+    let stores: StoreHost
+    /// Recalls and energies. (Writes run on each store's own serial queue: see `MemoryStore`.)
     let recalls: ComputePool
-    /// Writes that compute (features of new memories, a new store's random features), one at a time,
-    /// in a pool of their own so that they never queue behind recalls.
-    let writes: ComputePool
     let metrics: ServerMetrics
     /// The OpenAPI document served at /openapi.yaml, verbatim.
     let openAPI: String
+    /// The largest snapshot upload accepted, in bytes.
+    var maxSnapshotBytes = 1 << 30
 
-    /// The store named by the route's `{name}` parameter; 404 when there is none.
+    /// The registry; 503 while the server recovers.
+    func registry() throws -> StoreRegistry { try stores.registry() }
+
+    /// The store named by the route's `{name}` parameter; 404 when there is none, 503 when it failed recovery.
     func store(for context: some RequestContext) throws -> MemoryStore {
-        try registry.store(named: context.parameters.require("name"))
+        try registry().store(named: context.parameters.require("name"))
+    }
+
+    /// Refreshes the store gauges after a change.
+    func changed() {
+        if let registry = stores.ready { metrics.refresh(from: registry) }
     }
 
     /// The spec bundled with the executable; throws when the bundle is missing (a broken install).

@@ -12,6 +12,7 @@ extension Router<EngramRequestContext> {
         StoreRoutes(service: service).register(on: router)
         MemoryRoutes(service: service).register(on: router)
         RecallRoutes(service: service).register(on: router)
+        SnapshotRoutes(service: service).register(on: router)
         OperationsRoutes(service: service).register(on: router)
         return router
     }

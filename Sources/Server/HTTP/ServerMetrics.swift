@@ -11,6 +11,8 @@ final class ServerMetrics: Sendable {
     private let stores: Metrics.Gauge
     private let memories: Metrics.Gauge
     private let querySteps: Metrics.Counter
+    private let logBytes: Metrics.Gauge
+    private let logFlushes: Metrics.Gauge
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -22,6 +24,8 @@ final class ServerMetrics: Sendable {
         stores = Metrics.Gauge(label: "engram_stores", factory: factory)
         memories = Metrics.Gauge(label: "engram_memories", factory: factory)
         querySteps = Metrics.Counter(label: "engram_recall_query_steps_total", factory: factory)
+        logBytes = Metrics.Gauge(label: "engram_wal_bytes", factory: factory)
+        logFlushes = Metrics.Gauge(label: "engram_wal_flushes", factory: factory)
     }
 
     /// Counts one request and its latency under its route pattern, method and status.
@@ -35,11 +39,14 @@ final class ServerMetrics: Sendable {
     /// Adds the descent steps of a recall (Σ over its queries).
     func recordQuerySteps(_ steps: Int) { querySteps.increment(by: steps) }
 
-    /// Sets the store and memory gauges from the registry.
+    /// Sets the store, memory and log gauges from the registry (the log's flushes: fsyncs since start,
+    /// each shared by every write waiting on it).
     func refresh(from registry: StoreRegistry) {
         let all = registry.all
         stores.record(all.count)
         memories.record(all.reduce(0) { $0 + $1.state.count })
+        logBytes.record(registry.log.bytes)
+        logFlushes.record(registry.log.flushes)
     }
 
     /// The Prometheus text exposition of every metric.

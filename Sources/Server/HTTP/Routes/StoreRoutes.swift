@@ -9,14 +9,13 @@ struct StoreRoutes {
         router.put("/v1/stores/{name}") { request, context -> EditedResponse<StoreInfo> in
             let name = try context.parameters.require("name")
             let configuration = try await request.decodeJSON(as: CreateStoreBody.self, context: context).configuration()
-            let registry = service.registry
-            let (store, created) = try await service.writes.run { try registry.create(name: name, configuration: configuration) }
-            service.metrics.refresh(from: registry)
+            let (store, created) = try await service.registry().create(name: name, configuration: configuration)
+            service.changed()
             if created { context.logger.info("created store", metadata: ["store": "\(name)", "kind": "\(configuration.kind)"]) }
             return EditedResponse(status: created ? .created : .ok, response: StoreInfo(name: name, state: store.state))
         }
         router.get("/v1/stores") { _, _ in
-            StoreList(stores: service.registry.all.map { StoreInfo(name: $0.name, state: $0.state) })
+            StoreList(stores: try service.registry().all.map { StoreInfo(name: $0.name, state: $0.state) })
         }
         router.get("/v1/stores/{name}") { _, context in
             let store = try service.store(for: context)
@@ -24,8 +23,8 @@ struct StoreRoutes {
         }
         router.delete("/v1/stores/{name}") { _, context -> HTTPResponse.Status in
             let name = try context.parameters.require("name")
-            try service.registry.delete(name: name)
-            service.metrics.refresh(from: service.registry)
+            try await service.registry().delete(name: name)
+            service.changed()
             context.logger.info("deleted store", metadata: ["store": "\(name)"])
             return .noContent
         }

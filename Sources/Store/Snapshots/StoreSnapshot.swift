@@ -1,0 +1,199 @@
+import Core
+import Crypto
+import Foundation
+
+/// A store's state as one safetensors file (DESIGN.md, Formats), read by the Python `safetensors`
+/// library as well as by Engram:
+/// - mrdam: `memories` F32 [K, D] and `ids` U8 [N], the rows' ids in order, UTF-8, joined by "\n";
+/// - drdam: `T` F64 [F], the Double accumulator (so a restart is bit-exact), and `count` I64 [].
+/// `__metadata__` holds, as strings: `format` ("engram-store"), `format_version`, `name`, the
+/// configuration (`kind`, `dim`, `beta`, `energy`; drdam also `kernel`, `features`, `seed`, `eps`,
+/// `orthogonal`), `version`, `next_id`, `sequence` (the last log record applied), `created`
+/// (ISO 8601) and `engram_crc32`, a CRC32 of the other metadata entries (sorted `key=value` lines)
+/// followed by the data section, so that a flipped byte anywhere is caught.
+package enum StoreSnapshot {
+    static let format = "engram-store"
+    static let formatVersion = "1"
+
+    /// A snapshot read back.
+    package struct Decoded {
+        /// The name of the store it was taken from.
+        package let name: String
+        /// The state, features regenerated from the seed.
+        package let state: StoreState
+        package let created: Date
+    }
+
+    /// A snapshot written: its size and SHA-256 (hex).
+    package struct Written {
+        package let size: Int
+        package let sha256: String
+    }
+
+    /// Writes a snapshot of `state` (store `name`) to `url` atomically (temporary file, fsync, rename,
+    /// fsync of the directory), streaming the tensors from the state without copying them.
+    package static func write(_ state: StoreState, name: String, created: Date, to url: URL) throws -> Written {
+        let layout = Layout(state)
+        var metadata = Self.metadata(state, name: name, created: created)
+        var crc = CRC32.checksum(Array(canonical(metadata).utf8))
+        layout.feed { crc = CRC32.checksum($0, seed: crc) }
+        metadata["engram_crc32"] = String(crc)
+        let header = try SafeTensors.header(layout.tensors, metadata: metadata).bytes
+        var hasher = SHA256()
+        var size = 0
+        try Disk.writeAtomically(to: url) { file in
+            var failure: (any Error)?
+            func put(_ bytes: UnsafeRawBufferPointer) {
+                guard failure == nil else { return }
+                do { try file.write(bytes) } catch { failure = error }
+                hasher.update(bufferPointer: bytes)
+                size += bytes.count
+            }
+            header.withUnsafeBytes { put($0) }
+            layout.feed(put)
+            if let failure { throw failure }
+        }
+        return Written(size: size, sha256: hex(hasher.finalize()))
+    }
+
+    /// The SHA-256 of `bytes`, hex.
+    package static func sha256(_ bytes: Data) -> String { hex(SHA256.hash(data: bytes)) }
+
+    private static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+
+    /// Reads a snapshot from its bytes, checking everything (format, checksum, configuration, shapes,
+    /// ids). Throws `LogFormatError` saying what is wrong.
+    package static func decode(_ data: Data) throws -> Decoded {
+        try data.withUnsafeBytes { bytes in
+            let parsed = try SafeTensors.parse(bytes, fileSize: bytes.count)
+            var metadata = parsed.metadata
+            guard metadata["format"] == format else { throw LogFormatError("not an Engram store snapshot (metadata 'format' is not '\(format)')") }
+            guard metadata["format_version"] == formatVersion else {
+                throw LogFormatError("snapshot format version \(metadata["format_version"] ?? "?") is not supported (this server reads \(formatVersion))")
+            }
+            guard let stored = metadata.removeValue(forKey: "engram_crc32").flatMap(UInt32.init) else { throw LogFormatError("the snapshot has no engram_crc32") }
+            let dataBytes = UnsafeRawBufferPointer(rebasing: bytes[parsed.dataStart...])
+            guard CRC32.checksum(dataBytes, seed: CRC32.checksum(Array(canonical(metadata).utf8))) == stored else {
+                throw LogFormatError("the snapshot's checksum does not match: the file is damaged")
+            }
+            func field(_ key: String) throws -> String {
+                guard let value = metadata[key] else { throw LogFormatError("metadata '\(key)' is missing") }
+                return value
+            }
+            func number<T: LosslessStringConvertible>(_ key: String, _: T.Type = T.self) throws -> T {
+                guard let value = T(try field(key)) else { throw LogFormatError("metadata '\(key)' is not a number") }
+                return value
+            }
+            let configuration = try Self.configuration(metadata, field: field)
+            let version: UInt64 = try number("version"), nextID: UInt64 = try number("next_id"), sequence: UInt64 = try number("sequence")
+            guard let created = ISO8601DateFormatter().date(from: try field("created")) else { throw LogFormatError("metadata 'created' is not an ISO 8601 date") }
+            func tensor(_ name: String, _ dtype: String, _ shape: [Int]) throws -> UnsafeRawBufferPointer {
+                guard let t = parsed.tensors[name] else { throw LogFormatError("tensor '\(name)' is missing") }
+                guard t.dtype == dtype, t.shape == shape else { throw LogFormatError("tensor '\(name)' is \(t.dtype) \(t.shape), expected \(dtype) \(shape)") }
+                return UnsafeRawBufferPointer(rebasing: dataBytes[t.range])
+            }
+            let model: StoreModel
+            var ids = MemoryIDs()
+            switch configuration.kind {
+            case .mrdam:
+                guard let k = parsed.tensors["memories"]?.shape.first else { throw LogFormatError("tensor 'memories' is missing") }
+                let raw = try tensor("memories", "F32", [k, configuration.dim])
+                let values = [Float](unsafeUninitializedCapacity: k * configuration.dim) { buffer, count in
+                    raw.copyBytes(to: UnsafeMutableRawBufferPointer(buffer))
+                    count = k * configuration.dim
+                }
+                guard let idBytes = parsed.tensors["ids"]?.shape.first else { throw LogFormatError("tensor 'ids' is missing") }
+                let names = k == 0 ? [] : String(decoding: try tensor("ids", "U8", [idBytes]), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                guard names.count == k, Set(names).count == k, names.allSatisfy(StoreState.isValidID) else {
+                    throw LogFormatError("tensor 'ids' does not hold \(k) distinct valid ids")
+                }
+                ids = MemoryIDs(names)
+                do {
+                    model = .exact(try ExactMemory(memories: Matrix(rows: k, cols: configuration.dim, values: values), beta: configuration.beta, energy: configuration.energy))
+                } catch {
+                    throw LogFormatError("the memories are not valid: \(error)")
+                }
+            case .drdam:
+                let f = configuration.kernel!.kernel.multiplicity * configuration.features!
+                let raw = try tensor("T", "F64", [f])
+                let accumulator = (0..<f).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
+                let count = Int(Int64(littleEndian: try tensor("count", "I64", []).loadUnaligned(as: Int64.self)))
+                guard count >= 0 else { throw LogFormatError("count is negative") }
+                do {
+                    model = try StoreModel(configuration: configuration, accumulator: accumulator, count: count)
+                } catch {
+                    throw LogFormatError("T is not valid: \(error)")
+                }
+            }
+            let state = StoreState(configuration: configuration, version: version, model: model, ids: ids, nextID: nextID, sequence: sequence)
+            return Decoded(name: try field("name"), state: state, created: created)
+        }
+    }
+
+    /// The configuration from the metadata, checked as a creation request would be.
+    private static func configuration(_ metadata: [String: String], field: (String) throws -> String) throws -> StoreConfiguration {
+        guard let kind = StoreKind(rawValue: try field("kind")), let dim = Int(try field("dim")), let beta = Float(try field("beta")),
+              let energy = EnergyFunction(rawValue: try field("energy"))
+        else { throw LogFormatError("the configuration in the metadata is not valid") }
+        var configuration = StoreConfiguration(kind: kind, dim: dim, beta: beta, energy: energy)
+        if kind == .drdam {
+            guard let kernel = KernelKind(rawValue: try field("kernel")), let features = Int(try field("features")), let seed = UInt64(try field("seed")),
+                  let eps = Float(try field("eps")), let orthogonal = Bool(try field("orthogonal"))
+            else { throw LogFormatError("the drdam configuration in the metadata is not valid") }
+            configuration = StoreConfiguration(kind: kind, dim: dim, beta: beta, energy: energy, kernel: kernel, features: features, seed: seed, eps: eps, orthogonal: orthogonal)
+        }
+        do {
+            guard try configuration.resolved() == configuration else { throw LogFormatError("the configuration in the metadata is incomplete") }
+        } catch let error as StoreError {
+            throw LogFormatError("the configuration in the metadata is not valid: \(error)")
+        }
+        return configuration
+    }
+
+    private static func metadata(_ state: StoreState, name: String, created: Date) -> [String: String] {
+        let c = state.configuration
+        var out = [
+            "format": format, "format_version": formatVersion, "name": name,
+            "kind": c.kind.rawValue, "dim": String(c.dim), "beta": String(c.beta), "energy": c.energy.rawValue,
+            "version": String(state.version), "next_id": String(state.nextID), "sequence": String(state.sequence),
+            "created": ISO8601DateFormatter().string(from: created),
+        ]
+        if c.kind == .drdam {
+            out["kernel"] = c.kernel!.rawValue
+            out["features"] = String(c.features!)
+            out["seed"] = String(c.seed!)
+            out["eps"] = String(c.eps!)
+            out["orthogonal"] = String(c.orthogonal!)
+        }
+        return out
+    }
+
+    /// The metadata as sorted `key=value` lines: what the checksum covers besides the data.
+    private static func canonical(_ metadata: [String: String]) -> String {
+        metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined()
+    }
+
+    /// The tensors of a state and a way to hand their bytes, in order, to a sink.
+    private struct Layout {
+        let tensors: [(name: String, dtype: String, shape: [Int])]
+        let feed: ((UnsafeRawBufferPointer) -> Void) -> Void
+
+        init(_ state: StoreState) {
+            switch state.model {
+            case .exact(let exact):
+                let ids = Array(state.ids.all.joined(separator: "\n").utf8)
+                tensors = [("memories", "F32", [exact.count, exact.dim]), ("ids", "U8", [ids.count])]
+                feed = { sink in
+                    exact.withUnsafeMemories { sink(UnsafeRawBufferPointer($0)) }
+                    ids.withUnsafeBytes { sink($0) }
+                }
+            case .distributed(let distributed):
+                tensors = [("T", "F64", [distributed.accumulator.count]), ("count", "I64", [])]
+                feed = { sink in
+                    distributed.accumulator.withUnsafeBytes { sink($0) }
+                    withUnsafeBytes(of: Int64(distributed.count).littleEndian) { sink($0) }
+                }
+            }
+        }
+    }
+}
