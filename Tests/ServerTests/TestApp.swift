@@ -5,15 +5,23 @@ import NIOCore
 @testable import Server
 import Store
 
-/// An in-process Engram (HummingbirdTesting's router framework) with a fresh registry, and JSON helpers.
+/// An in-process Engram (HummingbirdTesting's router framework) on a fresh data directory (or the
+/// one given), and JSON helpers.
 struct TestApp {
     let service: EngramService
+    /// The data directory.
+    let data: URL
 
-    init(recallThreads: Int = 1) throws {
+    init(recallThreads: Int = 1, data: URL? = nil) throws {
+        self.data = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("engram-app-\(UUID().uuidString)")
+        let registry = try StoreRegistry.open(DataDirectory(self.data), checkpointBytes: 0).registry
         service = EngramService(
-            registry: StoreRegistry(), recalls: ComputePool(width: recallThreads), writes: ComputePool(width: 1),
+            stores: StoreHost(registry: registry), recalls: ComputePool(width: recallThreads),
             metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI())
     }
+
+    /// The registry behind the app.
+    var registry: StoreRegistry { service.stores.ready! }
 
     /// Runs `body` against the app.
     func run(_ body: @Sendable @escaping (Client) async throws -> Void) async throws {
