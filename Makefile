@@ -2,10 +2,10 @@
 # Each target installs the system libraries it needs when they are missing (Debian/Ubuntu, apt).
 
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev libsleef-dev pkg-config
+APT_PACKAGES := libopenblas-dev libsleef-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build release run test spec bench fixtures clean
+.PHONY: deps pydeps build release run test spec bench fixtures clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -25,9 +25,13 @@ release: deps
 run: release
 	.build/release/engram serve
 
-test: deps spec
+test: deps spec pydeps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
+
+# Python packages the tests use: numpy and safetensors, to read snapshots as a lab would.
+pydeps:
+	@python3 -c "import numpy, safetensors" 2>/dev/null || python3 -m pip install --quiet numpy safetensors
 
 # Validates openapi.yaml as OpenAPI 3.1 (installs openapi-spec-validator from PyPI when missing).
 spec:

@@ -7,9 +7,11 @@ extension StoreRegistry {
     /// Takes a snapshot of the store's current (durable) state. Returns what was written.
     public func createSnapshot(of store: MemoryStore) async throws -> SnapshotInfo {
         let state = store.state
-        let created = Date()
+        let now = Date()
+        // Whole seconds: what the listing's ISO 8601 dates hold.
+        let created = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let folder = directory.snapshots(of: store.name)
-        let stamp = Self.stamp.string(from: created)
+        let stamp = Self.stamp.string(from: now)
         var name = "\(store.name)-\(state.version)-\(stamp).safetensors"
         var n = 2
         while FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {

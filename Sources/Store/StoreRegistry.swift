@@ -44,6 +44,10 @@ public final class StoreRegistry: Sendable {
         self.keepSnapshots = keepSnapshots
     }
 
+    /// Releases the data directory (after a final checkpoint, at shutdown): this registry must not
+    /// be used afterwards.
+    public func close() { directory.close() }
+
     private func makeStore(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64) -> MemoryStore {
         MemoryStore(name: name, state: state, origin: origin, checkpointed: checkpointed, log: log) { [weak self] in self?.checkpointIfDue() }
     }

@@ -1,9 +1,11 @@
 import Foundation
 @testable import Store
 
-/// A fresh directory under the system's temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
+/// A fresh directory under the system's temporary directory, removed by `remove()`. Opening a
+/// registry on it closes the one opened before, as a restart would.
+final class TemporaryDirectory: @unchecked Sendable {
     let url: URL
+    private var last: StoreRegistry?
 
     init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("engram-store-tests-\(UUID().uuidString)")
@@ -12,16 +14,23 @@ struct TemporaryDirectory {
 
     /// Opens (recovers) a registry on this directory, checkpointing only when asked.
     func open(keepSnapshots: Int = 3) throws -> (registry: StoreRegistry, report: RecoveryReport) {
-        try StoreRegistry.open(DataDirectory(url), checkpointBytes: 0, keepSnapshots: keepSnapshots)
+        last?.close()
+        let opened = try StoreRegistry.open(DataDirectory(url), checkpointBytes: 0, keepSnapshots: keepSnapshots)
+        last = opened.registry
+        return opened
     }
 
     /// The log's segment files, oldest first.
     var segments: [URL] { (try? FileLog.segments(in: url.appendingPathComponent("wal")).map(\.url)) ?? [] }
 
-    /// The checkpoint files of store `name`, newest first.
+    /// The checkpoint files of store `name`.
     func checkpoints(of name: String) -> [URL] {
-        ((try? DataDirectory(url)).map { $0.checkpointFiles(of: name).map(\.url) }) ?? []
+        let folder = url.appendingPathComponent("checkpoints").appendingPathComponent(name)
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).map { folder.appendingPathComponent($0) }
     }
 
-    func remove() { try? FileManager.default.removeItem(at: url) }
+    func remove() {
+        last?.close()
+        try? FileManager.default.removeItem(at: url)
+    }
 }

@@ -86,6 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let registry = stores.ready {
             let report = try await registry.checkpoint()
             logger.notice("checkpoint at shutdown", metadata: ["sequence": "\(report.sequence)", "written": "\(report.written.count)", "log_bytes": "\(report.logBytesAfter)"])
+            registry.close()
         }
         logger.notice("stopped")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,8 @@ import Glibc
 public final class DataDirectory: Sendable {
     /// The directory.
     public let root: URL
-    private let lock: Int32
+    /// The LOCK file's descriptor while held, -1 after `close`.
+    private let lock: Mutex<Int32>
 
     /// Creates the directory when missing and locks it; throws when another process holds it.
     public init(_ root: URL) throws {
@@ -27,14 +29,22 @@ public final class DataDirectory: Sendable {
             Glibc.close(fd)
             throw StoreError.unavailable("the data directory \(root.path) is in use by another process (its LOCK is held)")
         }
-        lock = fd
+        lock = Mutex(fd)
         // Leftovers of uploads that a crash interrupted.
         for name in (try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? [] {
             try? FileManager.default.removeItem(at: uploads.appendingPathComponent(name))
         }
     }
 
-    deinit { Glibc.close(lock) }
+    deinit { close() }
+
+    /// Releases the directory for another process (or a later `DataDirectory` of this one).
+    public func close() {
+        lock.withLock { fd in
+            if fd >= 0 { Glibc.close(fd) }
+            fd = -1
+        }
+    }
 
     public var wal: URL { root.appendingPathComponent("wal") }
     var checkpoints: URL { root.appendingPathComponent("checkpoints") }
