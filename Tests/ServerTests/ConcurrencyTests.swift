@@ -10,29 +10,48 @@ import Testing
     }
 
     /// Recalls running while writes land each answer from one whole version: the result equals Core's
-    /// recall on exactly the memories of the version it reports.
+    /// recall on exactly the memories of the version it reports. The writer waits, after each write,
+    /// until a recall has answered from the new version, so recalls provably interleave with writes.
     @Test func concurrentRecallsSeeWholeVersions() async throws {
         let query: [[Float]] = [[0.2, -0.1, 0.4, 0.3]]
+        final class Seen: Sendable { let newest = Atomic(0); let writing = Atomic(true) }
+        let seen = Seen()
         try await TestApp(recallThreads: 2).run { client in
             try await client.send(.put, "/v1/stores/m", ["kind": "mrdam", "dim": 4, "beta": 2])
             try await client.send(.post, "/v1/stores/m/memories", ["memories": Self.batch(0)])
             let replies = try await withThrowingTaskGroup(of: [TestApp.Reply].self) { group in
                 group.addTask {
-                    for k in 1...6 { try await client.send(.post, "/v1/stores/m/memories", ["memories": Self.batch(k)]) }
+                    defer { seen.writing.store(false, ordering: .sequentiallyConsistent) }
+                    for k in 1...6 {
+                        try await client.send(.post, "/v1/stores/m/memories", ["memories": Self.batch(k)])
+                        for _ in 0..<2000 where seen.newest.load(ordering: .sequentiallyConsistent) < k + 1 {
+                            try await Task.sleep(for: .milliseconds(5))
+                        }
+                    }
                     return []
                 }
-                for _ in 0..<12 {
-                    group.addTask { [try await client.send(.post, "/v1/stores/m/recall", ["queries": query, "depth": 40])] }
+                for _ in 0..<3 {
+                    group.addTask {
+                        var replies: [TestApp.Reply] = []
+                        while seen.writing.load(ordering: .sequentiallyConsistent), replies.count < 5000 {
+                            let reply = try await client.send(.post, "/v1/stores/m/recall", ["queries": query, "depth": 40])
+                            replies.append(reply)
+                            if let version = reply.object["version"] as? Int { seen.newest.max(version, ordering: .sequentiallyConsistent) }
+                        }
+                        return replies
+                    }
                 }
                 return try await group.reduce(into: []) { $0 += $1 }
             }
-            #expect(replies.count == 12)
+            let versions = Set(replies.compactMap { $0.object["version"] as? Int })
+            #expect(versions.isSuperset(of: 1...7), "recalls answered from every version while the writes landed: \(versions.sorted())")
             for reply in replies {
                 let version = try #require(reply.object["version"] as? Int)
                 let memories = (0..<version).flatMap { Self.batch($0) }
                 let model = try ExactMemory(memories: Matrix(rowArrays: memories, cols: 4), beta: 2)
                 let expected = try Descent.run(model, queries: Matrix(rowArrays: query, cols: 4), parameters: DescentParameters(depth: 40))
                 let state = floats((reply.object["results"] as? [[String: Any]])?.first?["state"])
+                #expect(state.count == 4, "a state of dimension 4 in \(reply.text)")
                 #expect(zip(state, expected.states.row(0)).allSatisfy { abs($0 - $1) <= 1e-6 }, "version \(version)")
             }
         }

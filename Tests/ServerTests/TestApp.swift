@@ -20,6 +20,12 @@ struct TestApp {
             metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI())
     }
 
+    /// An app over `service` as it is (e.g. still recovering).
+    init(service: EngramService) {
+        self.service = service
+        data = URL(fileURLWithPath: "/nonexistent")
+    }
+
     /// The registry behind the app.
     var registry: StoreRegistry { service.stores.ready! }
 
@@ -36,6 +42,8 @@ struct TestApp {
         let requestID: String
         let text: String
         let json: Any?
+        /// The body's bytes.
+        var body = Data()
 
         /// The body as a JSON object.
         var object: [String: Any] { json as? [String: Any] ?? [:] }
@@ -46,11 +54,12 @@ struct TestApp {
     struct Client: Sendable {
         let client: any TestClientProtocol
 
-        /// Sends `body` (a JSON value, or raw text when a String) and parses the reply.
+        /// Sends `body` (a JSON value, raw text when a String, raw bytes when Data) and parses the reply.
         @discardableResult
         func send(_ method: HTTPRequest.Method, _ uri: String, _ body: Any? = nil) async throws -> Reply {
             let buffer: ByteBuffer? = try body.map { value in
                 if let text = value as? String { return ByteBuffer(string: text) }
+                if let data = value as? Data { return ByteBuffer(bytes: data) }
                 return ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: value))
             }
             return try await client.execute(uri: uri, method: method, body: buffer) { response in
@@ -58,7 +67,7 @@ struct TestApp {
                 let json = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
                 return Reply(
                     status: Int(response.status.code), contentType: response.headers[.contentType] ?? "",
-                    requestID: response.headers[.init("X-Request-Id")!] ?? "", text: text, json: json)
+                    requestID: response.headers[.init("X-Request-Id")!] ?? "", text: text, json: json, body: Data(buffer: response.body))
             }
         }
     }
