@@ -4,7 +4,7 @@ import Foundation
 
 /// `engram bench`: this machine's sgemm roof and the batched descent's throughput as a fraction of it,
 /// measured side by side in one run.
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the sgemm roof and batched descent throughput.",
@@ -20,8 +20,21 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "BLAS threads (default: as BLAS starts, normally all cores).") var threads: Int?
     @Option(help: "Widest transcendental loops to use: 512 (AVX-512), 256 (AVX2) or 32 (scalar); default the CPU's widest.")
     var vectorBits: Int?
+    @Flag(help: "Measure durability instead: acknowledged adds/s with 1 and 16 writers, fsyncs shared, add latency at K = 100000, recovery time.")
+    var durability = false
+    @Option(help: "With --durability: where its temporary data directory goes (default the current directory, so the disk is the one a server would use).")
+    var data: String = "."
 
-    func run() throws {
+    func run() async throws {
+        if durability {
+            do {
+                print(try await DurabilityBenchmark(parent: URL(fileURLWithPath: data)).run())
+            } catch {
+                FileHandle.standardError.write(Data("engram bench: error: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+            return
+        }
         try CommandFailure.reporting(command: "bench") {
             guard depth >= 1, repeats >= 1 else { throw CommandFailure("--depth and --repeats must be at least 1") }
             if let threads { BLAS.threads = threads }
