@@ -10,7 +10,6 @@ import Glibc
 ///     wal/<first sequence>.wal               the write-ahead log's segments
 ///     checkpoints/<store>/<sequence>.safetensors   each store's newest checkpoint
 ///     snapshots/<store>/<file>.safetensors   snapshots taken through the API, with <file>.json beside
-///     uploads/                               snapshot uploads while they arrive
 public final class DataDirectory: Sendable {
     /// The directory.
     public let root: URL
@@ -20,7 +19,7 @@ public final class DataDirectory: Sendable {
     /// Creates the directory when missing and locks it; throws when another process holds it.
     public init(_ root: URL) throws {
         self.root = root
-        for sub in ["", "wal", "checkpoints", "snapshots", "uploads"] {
+        for sub in ["", "wal", "checkpoints", "snapshots"] {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         let fd = Glibc.open(root.appendingPathComponent("LOCK").path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -30,10 +29,6 @@ public final class DataDirectory: Sendable {
             throw StoreError.unavailable("the data directory \(root.path) is in use by another process (its LOCK is held)")
         }
         lock = Mutex(fd)
-        // Leftovers of uploads that a crash interrupted.
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: uploads.path)) ?? [] {
-            try? FileManager.default.removeItem(at: uploads.appendingPathComponent(name))
-        }
     }
 
     deinit { close() }
@@ -49,8 +44,6 @@ public final class DataDirectory: Sendable {
     public var wal: URL { root.appendingPathComponent("wal") }
     var checkpoints: URL { root.appendingPathComponent("checkpoints") }
     var snapshots: URL { root.appendingPathComponent("snapshots") }
-    /// Where uploads are written while they arrive.
-    public var uploads: URL { root.appendingPathComponent("uploads") }
 
     /// The checkpoint files of store `name`, by sequence number, newest first.
     func checkpointFiles(of name: String) -> [(sequence: UInt64, url: URL)] {
