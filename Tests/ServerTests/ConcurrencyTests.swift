@@ -61,11 +61,11 @@ import Testing
     @Test func writesAndHealthDoNotWaitForRecalls() async throws {
         try await TestApp().run { client in
             try await client.send(.put, "/v1/stores/m", ["kind": "mrdam", "dim": 32, "beta": 1])
-            let memories: [[Float]] = (0..<64).map { i in (0..<32).map { j in Float((i * 31 + j * 17) % 13) / 13 } }
+            let memories: [[Float]] = (0..<256).map { i in (0..<32).map { j in Float((i * 31 + j * 17) % 13) / 13 } }
             try await client.send(.post, "/v1/stores/m/memories", ["memories": memories])
             let done = Atomic(false)
             let recall = Task {
-                let reply = try await client.send(.post, "/v1/stores/m/recall", ["queries": Array(memories.prefix(8)), "depth": 100_000, "trace": false])
+                let reply = try await client.send(.post, "/v1/stores/m/recall", ["queries": Array(memories.prefix(16)), "depth": 100_000, "trace": false])
                 done.store(true, ordering: .sequentiallyConsistent)
                 return reply.status
             }
