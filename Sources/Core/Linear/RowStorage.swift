@@ -39,7 +39,14 @@ final class RowStorage: @unchecked Sendable {
 
     /// Writes rows `source` [n, cols] at row `start` (claimed beforehand) and their squared norms.
     func write(_ source: UnsafePointer<Float>, rows n: Int, at start: Int) {
-        (values + start * cols).update(from: source, count: n * cols)
+        write(UnsafeRawBufferPointer(start: source, count: 4 * n * cols), rows: n, at: start)
+    }
+
+    /// Writes rows [n, cols] given as raw little-endian bytes (any alignment) at row `start` (claimed
+    /// beforehand) and their squared norms.
+    func write(_ source: UnsafeRawBufferPointer, rows n: Int, at start: Int) {
+        guard n > 0 else { return }
+        UnsafeMutableRawPointer(values + start * cols).copyMemory(from: source.baseAddress!, byteCount: 4 * n * cols)
         for r in start..<(start + n) {
             let row = values + r * cols
             norms[r] = BLAS.dot(cols, row, row)
@@ -48,9 +55,15 @@ final class RowStorage: @unchecked Sendable {
 
     /// New storage holding `rows` [n, cols] (with room for `capacity` rows), all claimed.
     static func holding(_ rows: UnsafeBufferPointer<Float>, cols: Int, capacity: Int) -> RowStorage {
-        let n = cols == 0 ? 0 : rows.count / cols
+        holding(UnsafeRawBufferPointer(rows), cols: cols, capacity: capacity)
+    }
+
+    /// New storage holding the rows [n, cols] in `raw` (little-endian `Float`s, any alignment), with
+    /// room for `capacity` rows, all claimed.
+    static func holding(_ raw: UnsafeRawBufferPointer, cols: Int, capacity: Int) -> RowStorage {
+        let n = cols == 0 ? 0 : raw.count / 4 / cols
         let storage = RowStorage(capacity: Swift.max(capacity, n), cols: cols)
-        if n > 0 { storage.write(rows.baseAddress!, rows: n, at: 0) }
+        storage.write(raw, rows: n, at: 0)
         _ = storage.claim(after: 0, count: n)
         return storage
     }

@@ -25,6 +25,20 @@ public struct ExactMemory: EnergyModel {
         self.init(storage: storage, count: memories.rows, beta: beta, energy: energy)
     }
 
+    /// A memory over Ξ [rows, cols] given as raw little-endian `Float` bytes (e.g. a snapshot's
+    /// tensor), copied once into the memory's storage. Throws for a size that does not match, a bad
+    /// β or non-finite values.
+    public init(rowMajor raw: UnsafeRawBufferPointer, rows: Int, cols: Int, beta: Float, energy: EnergyFunction = .lse) throws {
+        guard beta.isFinite, beta > 0 else { throw CoreError.parameter("beta must be a positive finite number, got \(beta)") }
+        guard cols > 0 else { throw CoreError.shape("memories must have dimension at least 1") }
+        guard rows >= 0, raw.count == 4 * rows * cols else { throw CoreError.shape("\(raw.count) bytes do not hold [\(rows), \(cols)] floats") }
+        let storage = RowStorage.holding(raw, cols: cols, capacity: rows)
+        guard UnsafeBufferPointer(start: storage.values, count: rows * cols).allSatisfy(\.isFinite) else {
+            throw CoreError.nonFinite("memories contain NaN or infinity")
+        }
+        self.init(storage: storage, count: rows, beta: beta, energy: energy)
+    }
+
     private init(storage: RowStorage, count: Int, beta: Float, energy: EnergyFunction) {
         self.storage = storage
         self.count = count

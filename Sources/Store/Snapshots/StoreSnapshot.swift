@@ -98,10 +98,6 @@ package enum StoreSnapshot {
             case .mrdam:
                 guard let k = parsed.tensors["memories"]?.shape.first else { throw LogFormatError("tensor 'memories' is missing") }
                 let raw = try tensor("memories", "F32", [k, configuration.dim])
-                let values = [Float](unsafeUninitializedCapacity: k * configuration.dim) { buffer, count in
-                    raw.copyBytes(to: UnsafeMutableRawBufferPointer(buffer))
-                    count = k * configuration.dim
-                }
                 guard let idBytes = parsed.tensors["ids"]?.shape.first else { throw LogFormatError("tensor 'ids' is missing") }
                 let names = k == 0 ? [] : String(decoding: try tensor("ids", "U8", [idBytes]), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 guard names.count == k, Set(names).count == k, names.allSatisfy(StoreState.isValidID) else {
@@ -109,7 +105,7 @@ package enum StoreSnapshot {
                 }
                 ids = MemoryIDs(names)
                 do {
-                    model = .exact(try ExactMemory(memories: Matrix(rows: k, cols: configuration.dim, values: values), beta: configuration.beta, energy: configuration.energy))
+                    model = .exact(try ExactMemory(rowMajor: raw, rows: k, cols: configuration.dim, beta: configuration.beta, energy: configuration.energy))
                 } catch {
                     throw LogFormatError("the memories are not valid: \(error)")
                 }
