@@ -19,7 +19,7 @@ struct DurabilityBenchmark {
 
         for writers in [1, 16] {
             let store = try await registry.create(name: "w\(writers)", configuration: StoreConfiguration(kind: .mrdam, dim: dim, beta: 0.01)).store
-            let perWriter = 3200 / writers / (writers == 1 ? 8 : 1)
+            let perWriter = writers == 1 ? 2000 : 500
             let flushes = registry.log.flushes
             let started = ContinuousClock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
