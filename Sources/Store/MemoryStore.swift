@@ -26,8 +26,14 @@ public final class MemoryStore: Sendable {
     let checkpointed: Atomic<UInt64>
     /// Called after every acknowledged write (the registry checks whether a checkpoint is due).
     private let afterWrite: @Sendable () -> Void
+    /// What the store may hold, and the bytes all stores hold now.
+    private let limits: StoreLimits
+    private let totalBytes: @Sendable () -> Int
 
-    init(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64, log: any MutationLog, afterWrite: @escaping @Sendable () -> Void) {
+    init(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64, log: any MutationLog, limits: StoreLimits,
+         totalBytes: @escaping @Sendable () -> Int, afterWrite: @escaping @Sendable () -> Void) {
+        self.limits = limits
+        self.totalBytes = totalBytes
         self.name = name
         self.origin = origin
         self.log = log
@@ -46,7 +52,14 @@ public final class MemoryStore: Sendable {
     public func add(_ memories: Matrix, ids: [String]?) async throws -> (ids: [String], state: StoreState) {
         let (state, mutation, _) = try await write { state in
             switch state.model {
-            case .exact:
+            case .exact(let exact):
+                // The limits, before anything grows.
+                guard exact.count + memories.rows <= self.limits.maxMemoriesPerStore else {
+                    throw StoreError.invalid("the store would hold \(exact.count + memories.rows) memories, over the limit of \(self.limits.maxMemoriesPerStore)")
+                }
+                let more = StoreLimits.bytes(rows: memories.rows, dim: exact.dim)
+                try self.limits.check(storeBytes: state.model.bytes + more)
+                try self.limits.check(total: self.totalBytes(), more: more)
                 let (ids, next) = try state.resolveIDs(ids, count: memories.rows)
                 return .add(memories, ids: ids, nextID: next)
             case .distributed:

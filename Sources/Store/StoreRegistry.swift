@@ -17,6 +17,8 @@ public final class StoreRegistry: Sendable {
     let checkpointBytes: Int
     /// API snapshots kept per store (the newest).
     let keepSnapshots: Int
+    /// What stores may hold.
+    public let limits: StoreLimits
 
     private enum Entry {
         case live(MemoryStore)
@@ -25,9 +27,9 @@ public final class StoreRegistry: Sendable {
 
     /// Recovers the stores of the (locked) data directory `data`: see `Recovery`. Blocking; run it
     /// off the event loops.
-    public static func open(_ data: DataDirectory, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3) throws -> (registry: StoreRegistry, report: RecoveryReport) {
+    public static func open(_ data: DataDirectory, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3, limits: StoreLimits = StoreLimits()) throws -> (registry: StoreRegistry, report: RecoveryReport) {
         let (log, recovered, report) = try Recovery.run(data)
-        let registry = StoreRegistry(directory: data, log: log, failed: report.failed, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots)
+        let registry = StoreRegistry(directory: data, log: log, failed: report.failed, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits)
         registry.entries.withLock { entries in
             for (name, r) in recovered {
                 entries[name] = .live(registry.makeStore(name: name, state: r.state, origin: r.origin, checkpointed: r.checkpointed))
@@ -36,7 +38,8 @@ public final class StoreRegistry: Sendable {
         return (registry, report)
     }
 
-    private init(directory: DataDirectory, log: FileLog, failed: [String: String], checkpointBytes: Int, keepSnapshots: Int) {
+    private init(directory: DataDirectory, log: FileLog, failed: [String: String], checkpointBytes: Int, keepSnapshots: Int, limits: StoreLimits) {
+        self.limits = limits
         self.directory = directory
         self.log = log
         self.entries = Mutex(failed.mapValues { .failed($0) })
@@ -49,8 +52,12 @@ public final class StoreRegistry: Sendable {
     public func close() { directory.close() }
 
     private func makeStore(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64) -> MemoryStore {
-        MemoryStore(name: name, state: state, origin: origin, checkpointed: checkpointed, log: log) { [weak self] in self?.checkpointIfDue() }
+        MemoryStore(name: name, state: state, origin: origin, checkpointed: checkpointed, log: log, limits: limits,
+                    totalBytes: { [weak self] in self?.totalBytes ?? 0 }, afterWrite: { [weak self] in self?.checkpointIfDue() })
     }
+
+    /// Bytes of numbers all live stores hold.
+    public var totalBytes: Int { all.reduce(0) { $0 + $1.state.model.bytes } }
 
     /// Whether `name` matches `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
     public static func isValidName(_ name: String) -> Bool {
@@ -74,6 +81,8 @@ public final class StoreRegistry: Sendable {
         try Self.checkName(name)
         let resolved = try configuration.resolved()
         if let existing = try existing(name, satisfying: configuration) { return (existing, false) }
+        try limits.check(resolved)
+        try checkRoom(for: StoreLimits.bytes(of: resolved))
         let initial = try await Background.run { try StoreState(configuration: resolved) }
         let (store, sequence) = try entries.withLock { entries -> (MemoryStore, UInt64?) in
             switch entries[name] {
@@ -82,6 +91,7 @@ public final class StoreRegistry: Sendable {
                 guard raced.state.configuration.isSatisfied(by: configuration) else { throw Self.conflict(name) }
                 return (raced, nil)
             case nil:
+                guard entries.count < limits.maxStores else { throw Self.tooManyStores(limits) }
                 let sequence = try log.append(store: name, entry: .create(resolved))
                 let store = makeStore(name: name, state: initial.at(sequence: sequence), origin: sequence, checkpointed: 0)
                 entries[name] = .live(store)
@@ -100,6 +110,17 @@ public final class StoreRegistry: Sendable {
 
     private static func conflict(_ name: String) -> StoreError {
         .conflict("store '\(name)' exists with a different configuration: delete it first or use another name")
+    }
+
+    private static func tooManyStores(_ limits: StoreLimits) -> StoreError {
+        .invalid("the server holds \(limits.maxStores) stores, its limit: delete one first")
+    }
+
+    /// Checks that one more store of `bytes` fits: the store count and the total bytes.
+    private func checkRoom(for bytes: Int) throws {
+        guard entries.withLock({ $0.count }) < limits.maxStores else { throw Self.tooManyStores(limits) }
+        try limits.check(storeBytes: bytes)
+        try limits.check(total: totalBytes, more: bytes)
     }
 
     private static func failedStore(_ name: String, _ reason: String) -> StoreError {
@@ -161,6 +182,8 @@ public final class StoreRegistry: Sendable {
         }
         while true {
             if let store = try lookUp(name) {
+                try limits.check(storeBytes: image.model.bytes)
+                try limits.check(total: totalBytes, more: image.model.bytes - store.state.model.bytes)
                 do {
                     _ = try await store.replace(with: image, snapshot: bytes)
                     return (store, false)
@@ -168,8 +191,10 @@ public final class StoreRegistry: Sendable {
                     continue  // deleted meanwhile: create it instead
                 }
             }
+            try checkRoom(for: image.model.bytes)
             let created = try entries.withLock { entries -> (MemoryStore, UInt64)? in
                 guard entries[name] == nil else { return nil }
+                guard entries.count < limits.maxStores else { throw Self.tooManyStores(limits) }
                 let sequence = try log.append(store: name, entry: .replace(bytes))
                 let store = makeStore(name: name, state: image.at(sequence: sequence), origin: sequence, checkpointed: 0)
                 entries[name] = .live(store)

@@ -5,10 +5,12 @@
 /// entry by `tolerance` or more stops there; the remaining queries are packed together so the GEMMs
 /// shrink with the batch. Buffers are allocated once per call.
 public enum Descent {
-    /// Descends from each query of Q [B, D] on `model`.
-    /// Throws for shapes that do not fit, non-finite queries, or invalid parameters.
+    /// Descends from each query of Q [B, D] on `model`, checking `cancellation` before every step.
+    /// Throws for shapes that do not fit, non-finite queries, or invalid parameters, and
+    /// `Cancellation.Stopped` within one step of a cancellation.
     public static func run<Model: EnergyModel>(
-        _ model: Model, queries: Matrix, parameters: DescentParameters = DescentParameters(), clamp: ClampMask = .none
+        _ model: Model, queries: Matrix, parameters: DescentParameters = DescentParameters(), clamp: ClampMask = .none,
+        cancellation: Cancellation? = nil
     ) throws -> DescentResult {
         try parameters.validate()
         let b = queries.rows, d = model.dim, depth = parameters.depth
@@ -28,6 +30,7 @@ public enum Descent {
         let alpha = parameters.alpha, tolerance = parameters.tolerance
 
         for t in 0..<depth where !active.isEmpty {
+            if let why = cancellation?.why { throw Cancellation.Stopped(reason: why, steps: t) }
             let rows = active.count
             model.evaluate(x.pointer, rows: rows, energies: energy.pointer, gradients: gradient.pointer, workspace: workspace)
             var stopped: [Int] = []

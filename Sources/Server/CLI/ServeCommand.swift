@@ -2,7 +2,10 @@ import ArgumentParser
 import Core
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import Store
 
@@ -26,15 +29,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log bytes past which a checkpoint runs (default 67108864, or ENGRAM_CHECKPOINT_BYTES; 0: only on demand and at shutdown).") var checkpointBytes: Int?
     @Option(help: "API snapshots kept per store, the newest (default 3, or ENGRAM_KEEP_SNAPSHOTS).") var keepSnapshots: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
+    @OptionGroup(title: "API keys and TLS") var auth: AuthOptions
+    @OptionGroup(title: "Limits") var limits: LimitOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        func setting(_ value: Int?, _ variable: String, _ fallback: Int) throws -> Int {
-            if let value { return value }
-            guard let text = environment[variable] else { return fallback }
-            guard let number = Int(text) else { throw ValidationError("\(variable) must be a whole number, got '\(text)'") }
-            return number
-        }
+        let setting = Environment.setting(_:_:_:) as (Int?, String, Int) throws -> Int
         let host = host ?? environment["ENGRAM_HOST"] ?? "127.0.0.1"
         let port = try setting(port, "ENGRAM_PORT", 8080)
         guard (0...65535).contains(port) else { throw ValidationError("the port must be a number from 0 to 65535") }
@@ -45,12 +45,27 @@ struct ServeCommand: AsyncParsableCommand {
         guard checkpointBytes >= 0 else { throw ValidationError("--checkpoint-bytes must be 0 or more") }
         guard keepSnapshots >= 1 else { throw ValidationError("--keep-snapshots must be at least 1") }
         let directory = URL(fileURLWithPath: data ?? environment["ENGRAM_DATA"] ?? "./data")
+        let serviceLimits = try limits.service(), storeLimits = try limits.store()
+        let policy: AccessPolicy
+        do { policy = try auth.policy() } catch let error as KeyConfigurationError { throw ValidationError(error.description) }
+        let insecure = Environment.flag(auth.insecureNoAuth, "ENGRAM_INSECURE_NO_AUTH")
+        // Protected mode: no open server beyond this machine unless asked for in so many words.
+        if !policy.requiresKeys, !AuthOptions.isLoopback(host), !insecure {
+            throw ValidationError("""
+                refusing to serve on \(host) without an API key: anyone who reaches the port could change or delete every store. \
+                Set ENGRAM_API_KEY (or --api-key-file, --keys-file; ENGRAM_READ_ONLY_API_KEY for readers), or pass --insecure-no-auth to serve without keys
+                """)
+        }
+        let tls = try auth.tls()
 
         let logger = {
             var logger = Logger(label: "engram")
             logger.logLevel = level
             return logger
         }()
+        if insecure, !policy.requiresKeys {
+            logger.warning("serving without API keys (--insecure-no-auth): anyone who reaches the port can change or delete every store", metadata: ["host": "\(host)"])
+        }
         let dataDirectory: DataDirectory
         do {
             dataDirectory = try DataDirectory(directory)
@@ -61,22 +76,28 @@ struct ServeCommand: AsyncParsableCommand {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         BLAS.threads = max(1, cores / computeThreads)
         let stores = StoreHost()
-        let service = EngramService(stores: stores, recalls: ComputePool(width: computeThreads), metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI())
+        let service = EngramService(
+            stores: stores, recalls: ComputePool(width: computeThreads, queue: serviceLimits.maxQueuedRecalls), metrics: ServerMetrics(),
+            openAPI: try EngramService.bundledOpenAPI(), limits: serviceLimits, policy: policy)
         let recovery = Task {
             do {
-                let report = try await stores.recover(dataDirectory, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots)
+                let report = try await stores.recover(dataDirectory, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: storeLimits)
                 Self.log(report, directory: directory, logger: logger)
                 service.changed()
             } catch {
                 logger.critical("recovery could not run: every store route answers 503", metadata: ["error": "\(error)"])
             }
         }
+        let scheme = tls == nil ? "http" : "https"
         let app = Application(
             router: Router.engram(service),
+            server: try Self.server(tls: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: "engram"),
             onServerRunning: { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
-                logger.notice("listening on http://\(address)", metadata: ["compute_threads": "\(computeThreads)", "blas_threads": "\(BLAS.threads)", "data": "\(directory.path)"])
+                logger.notice("listening on \(scheme)://\(address)", metadata: [
+                    "compute_threads": "\(computeThreads)", "blas_threads": "\(BLAS.threads)", "data": "\(directory.path)", "api_keys": "\(policy.keys.count)",
+                ])
             },
             logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -89,6 +110,18 @@ struct ServeCommand: AsyncParsableCommand {
             registry.close()
         }
         logger.notice("stopped")
+    }
+
+    /// Plain HTTP/1.1, or HTTPS with the PEM certificate chain and key given.
+    private static func server(tls: (cert: String, key: String)?) throws -> HTTPServerBuilder {
+        guard let tls else { return .http1() }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.cert).map { NIOSSLCertificateSource.certificate($0) }
+            let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem)))
+            return try .tls(.http1(), tlsConfiguration: configuration)
+        } catch {
+            throw ValidationError("cannot use the TLS certificate \(tls.cert) and key \(tls.key): \(error)")
+        }
     }
 
     private static func log(_ report: RecoveryReport, directory: URL, logger: Logger) {

@@ -1,23 +1,40 @@
 import NIOPosix
+import Synchronization
 
-/// A bounded pool of threads for heavy compute (recalls, energies, writes that compute features), so
-/// that it never runs on the HTTP event loops: `/healthz` answers while recalls saturate the CPU.
-/// Work beyond the pool's width waits in its queue.
+/// A bounded pool of threads for heavy compute (recalls, energies), so that it never runs on the HTTP
+/// event loops: `/healthz` answers while recalls saturate the CPU. At most `width` run at once and
+/// `queue` more wait; beyond that a request is refused at once with 503 and `Retry-After`.
 final class ComputePool: Sendable {
     private let pool: NIOThreadPool
+    /// Work waiting or running.
+    private let load = Atomic<Int>(0)
+    /// The most work waiting beyond the threads.
+    let queue: Int
 
     /// Threads running compute at once.
     var width: Int { pool.numberOfThreads }
 
-    /// A started pool of `width` threads.
-    init(width: Int) {
+    /// A started pool of `width` threads with room for `queue` waiting.
+    init(width: Int, queue: Int = 64) {
         pool = NIOThreadPool(numberOfThreads: max(1, width))
+        self.queue = queue
         pool.start()
     }
 
-    /// Runs `body` on one of the pool's threads and returns its result.
+    /// Runs `body` on one of the pool's threads and returns its result; 503 when the queue is full or
+    /// the server is shutting down.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await pool.runIfActive(body)
+        guard load.add(1, ordering: .relaxed).newValue <= width + queue else {
+            load.subtract(1, ordering: .relaxed)
+            throw Problem(.serviceUnavailable, "the server is busy: \(queue) requests are already waiting for the compute threads; retry shortly",
+                          headers: [.retryAfter: "1"])
+        }
+        defer { load.subtract(1, ordering: .relaxed) }
+        do {
+            return try await pool.runIfActive(body)
+        } catch is NIOThreadPoolError.ThreadPoolInactive {
+            throw Problem(.serviceUnavailable, "the server is shutting down", headers: [.retryAfter: "5"])
+        }
     }
 
     /// Lets queued work finish, then stops the threads.

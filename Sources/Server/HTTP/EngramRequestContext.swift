@@ -1,17 +1,23 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
-/// The request context of Engram's routes: bodies up to `maxBodyBytes`, and JSON responses that write
+/// The request context of Engram's routes: the key presented, the connection's close, and JSON responses that write
 /// a non-finite number (a diverging descent, an energy of +∞) as the string "Infinity", "-Infinity" or
 /// "NaN" rather than failing, and dates in ISO 8601.
 struct EngramRequestContext: RequestContext {
-    /// The largest request body accepted, in bytes (64 MiB); larger bodies get 413.
-    static let maxBodyBytes = 64 << 20
+    /// The most Hummingbird itself collects; the routes collect bodies with the server's own limits.
+    static let maxBodyBytes = 1 << 30
 
     var coreContext: CoreRequestContextStorage
+    /// The API key the request presented (nil when the server takes none).
+    var key: APIKey?
+    /// Completes when the client's connection closes (a recall then stops computing).
+    let closed: EventLoopFuture<Void>
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        closed = source.channel.closeFuture
     }
 
     var maxUploadSize: Int { Self.maxBodyBytes }

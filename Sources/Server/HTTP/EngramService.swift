@@ -11,8 +11,10 @@ struct EngramService: Sendable {
     let metrics: ServerMetrics
     /// The OpenAPI document served at /openapi.yaml, verbatim.
     let openAPI: String
-    /// The largest snapshot upload accepted, in bytes.
-    var maxSnapshotBytes = 1 << 30
+    /// The limits on one request.
+    var limits = ServiceLimits()
+    /// The API keys accepted (none: every route open).
+    var policy = AccessPolicy.open
 
     /// The registry; 503 while the server recovers.
     func registry() throws -> StoreRegistry { try stores.registry() }

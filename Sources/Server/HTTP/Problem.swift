@@ -7,10 +7,13 @@ struct Problem: HTTPResponseError, Encodable {
     let status: HTTPResponse.Status
     /// What went wrong, said so that a person can act on it.
     let detail: String
+    /// Headers to send with it (`Retry-After`, `WWW-Authenticate`).
+    var headers: HTTPFields = [:]
 
-    init(_ status: HTTPResponse.Status, _ detail: String) {
+    init(_ status: HTTPResponse.Status, _ detail: String, headers: HTTPFields = [:]) {
         self.status = status
         self.detail = detail
+        self.headers = headers
     }
 
     enum CodingKeys: String, CodingKey { case type, title, status, detail }
@@ -27,9 +30,8 @@ struct Problem: HTTPResponseError, Encodable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(self)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/problem+json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

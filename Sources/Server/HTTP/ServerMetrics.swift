@@ -11,6 +11,7 @@ final class ServerMetrics: Sendable {
     private let stores: Metrics.Gauge
     private let memories: Metrics.Gauge
     private let querySteps: Metrics.Counter
+    private let cancelledRecalls: Metrics.Counter
     private let logBytes: Metrics.Gauge
     private let logFlushes: Metrics.Gauge
 
@@ -24,6 +25,7 @@ final class ServerMetrics: Sendable {
         stores = Metrics.Gauge(label: "engram_stores", factory: factory)
         memories = Metrics.Gauge(label: "engram_memories", factory: factory)
         querySteps = Metrics.Counter(label: "engram_recall_query_steps_total", factory: factory)
+        cancelledRecalls = Metrics.Counter(label: "engram_recalls_cancelled_total", factory: factory)
         logBytes = Metrics.Gauge(label: "engram_wal_bytes", factory: factory)
         logFlushes = Metrics.Gauge(label: "engram_wal_flushes", factory: factory)
     }
@@ -38,6 +40,9 @@ final class ServerMetrics: Sendable {
 
     /// Adds the descent steps of a recall (Σ over its queries).
     func recordQuerySteps(_ steps: Int) { querySteps.increment(by: steps) }
+
+    /// Counts a recall stopped because its client went away or it passed the request timeout.
+    func recordCancelledRecall() { cancelledRecalls.increment() }
 
     /// Sets the store, memory and log gauges from the registry (the log's flushes: fsyncs since start,
     /// each shared by every write waiting on it).

@@ -1,7 +1,5 @@
-/// `POST /v1/stores/{name}/memories`.
+/// `POST /v1/stores/{name}/memories`: the options beside `memories` [K, dim] (read by `NumericJSON`).
 struct AddMemoriesBody: Decodable {
-    /// The memories [K, dim].
-    var memories: [[Float]]
     /// mrdam: an id per memory (assigned when absent).
     var ids: [String]?
 }

@@ -1,7 +1,5 @@
-/// `POST /v1/stores/{name}/energy`.
+/// `POST /v1/stores/{name}/energy`: the options beside `points` [B, dim] (read by `NumericJSON`).
 struct EnergyBody: Decodable {
-    /// The points [B, dim].
-    var points: [[Float]]
     /// Whether to return ∇E at each point too (default false).
     var gradients: Bool?
 }

@@ -1,3 +1,4 @@
+import Core
 import Hummingbird
 import Store
 
@@ -9,16 +10,14 @@ struct MemoryRoutes {
     func register(on router: Router<EngramRequestContext>) {
         router.post("/v1/stores/{name}/memories") { request, context in
             let store = try service.store(for: context)
-            let body = try await request.decodeJSON(as: AddMemoriesBody.self, context: context)
-            let memories = try VectorsBody.matrix(body.memories, dim: store.state.configuration.dim, field: "memories")
+            let (body, memories) = try await Self.memories(request, store: store, as: AddMemoriesBody.self, limits: service.limits)
             let (ids, state) = try await store.add(memories, ids: body.ids)
             service.changed()
             return AddMemoriesResponse(added: memories.rows, count: state.count, ids: ids, version: state.version)
         }
         router.post("/v1/stores/{name}/memories/forget") { request, context in
             let store = try service.store(for: context)
-            let body = try await request.decodeJSON(as: ForgetBody.self, context: context)
-            let memories = try VectorsBody.matrix(body.memories, dim: store.state.configuration.dim, field: "memories")
+            let memories = try await Self.memories(request, store: store, as: NoOptions.self, limits: service.limits).memories
             let (forgotten, state) = try await store.forget(memories)
             service.changed()
             return ForgetResponse(forgotten: forgotten, count: state.count, version: state.version)
@@ -39,5 +38,16 @@ struct MemoryRoutes {
             service.changed()
             return .noContent
         }
+    }
+
+    /// No options beside the memories.
+    struct NoOptions: Decodable {}
+
+    /// The body's `memories` [K, dim] (through the numeric codec, rows checked as they arrive) and its
+    /// other fields as `T`.
+    static func memories<T: Decodable>(_ request: Request, store: MemoryStore, as: T.Type, limits: ServiceLimits) async throws -> (options: T, memories: Matrix) {
+        let (options, numbers) = try await request.decodeNumeric(
+            as: T.self, fields: ["memories": .matrix], maxRows: limits.maxMemoriesPerRequest, dim: store.state.configuration.dim, limit: limits.maxBodyBytes)
+        return (options, try numbers.required("memories").matrix)
     }
 }

@@ -1,32 +1,74 @@
 import Core
+import Foundation
 import Hummingbird
+import NIOCore
 import Store
 
 /// `/v1/stores/{name}/recall` and `/energy`: the computations, on the compute pool, from one version.
+/// Each is checked against the limits before anything is allocated for it, and a recall stops within
+/// one descent step when its client disconnects or it passes the request timeout.
 struct RecallRoutes {
     let service: EngramService
 
     func register(on router: Router<EngramRequestContext>) {
         router.post("/v1/stores/{name}/recall") { request, context in
             let store = try service.store(for: context)
-            let body = try await request.decodeJSON(as: RecallBody.self, context: context)
             let state = store.state
-            let dim = state.configuration.dim
-            let queries = try VectorsBody.matrix(body.queries, dim: dim, field: "queries")
-            let clamp = try body.clamp?.mask(batch: queries.rows, dim: dim) ?? .none
-            let parameters = try body.parameters(batch: queries.rows)
-            let outcome = try await service.recalls.run { try state.recall(queries: queries, parameters: parameters, clamp: clamp) }
+            let dim = state.configuration.dim, limits = service.limits
+            let (body, numbers) = try await request.decodeNumeric(as: RecallBody.self, fields: RecallBody.numeric, maxRows: limits.maxQueries, dim: dim, limit: limits.maxBodyBytes)
+            let queries = try numbers.required("queries").matrix
+            let clamp = try numbers.masks["clamp"]?.clamp(batch: queries.rows, dim: dim) ?? .none
+            let parameters = try body.parameters(batch: queries.rows, limits: limits)
+            try Self.checkWorkingMemory(state, batch: queries.rows, depth: parameters.depth, limits: limits)
+            let outcome = try await Self.cancellable(context: context, timeout: limits.requestTimeout, metrics: service.metrics) { cancellation in
+                try await service.recalls.run { try state.recall(queries: queries, parameters: parameters, clamp: clamp, cancellation: cancellation) }
+            }
             service.metrics.recordQuerySteps(outcome.descent.steps.reduce(0, +))
             return RecallResponse(outcome, trace: body.trace ?? true)
         }
         router.post("/v1/stores/{name}/energy") { request, context in
             let store = try service.store(for: context)
-            let body = try await request.decodeJSON(as: EnergyBody.self, context: context)
             let state = store.state
-            let points = try VectorsBody.matrix(body.points, dim: state.configuration.dim, field: "points")
+            let limits = service.limits
+            let (body, numbers) = try await request.decodeNumeric(as: EnergyBody.self, fields: ["points": .matrix], maxRows: limits.maxQueries, dim: state.configuration.dim, limit: limits.maxBodyBytes)
+            let points = try numbers.required("points").matrix
+            try Self.checkWorkingMemory(state, batch: points.rows, depth: 1, limits: limits)
             let wantGradients = body.gradients ?? false
             let (energies, gradients) = try await service.recalls.run { try state.energies(of: points, gradients: wantGradients) }
             return EnergyResponse(energies: energies, gradients: gradients.map { g in (0..<g.rows).map { g.row($0) } }, version: state.version)
+        }
+    }
+
+    /// 422 when a computation of `batch` queries over `state` would need more working memory than
+    /// the limit: 4·B·K (mrdam) or 4·B·Y (drdam) for the similarities, 4·B·depth for the trace and
+    /// 16·B·D for the states and gradients.
+    static func checkWorkingMemory(_ state: StoreState, batch: Int, depth: Int, limits: ServiceLimits) throws {
+        let width: Int
+        switch state.model {
+        case .exact(let m): width = m.count
+        case .distributed(let m): width = m.features.count
+        }
+        let bytes = 4 * batch * (width + depth + 4 * state.configuration.dim)
+        guard bytes <= limits.maxRecallBytes else {
+            throw Problem(.unprocessableContent, "\(batch) queries on this store need \(bytes) bytes of working memory, over the limit of \(limits.maxRecallBytes): send fewer queries")
+        }
+    }
+
+    /// Runs `work` with a cancellation that fires when the client's connection closes or `timeout`
+    /// seconds pass; a recall stopped by the timeout answers 503.
+    static func cancellable<T: Sendable>(context: EngramRequestContext, timeout: Double, metrics: ServerMetrics, _ work: (Cancellation) async throws -> T) async throws -> T {
+        let cancellation = Cancellation()
+        context.closed.whenComplete { _ in cancellation.cancel("the client closed the connection") }
+        let timer = Task {
+            try await Task.sleep(for: .seconds(timeout))
+            cancellation.cancel("it passed the request timeout of \(timeout) s")
+        }
+        defer { timer.cancel() }
+        do {
+            return try await work(cancellation)
+        } catch let stopped as Cancellation.Stopped {
+            metrics.recordCancelledRecall()
+            throw Problem(.serviceUnavailable, stopped.description)
         }
     }
 }

@@ -43,7 +43,7 @@ struct SnapshotRoutes {
         router.post("/v1/stores/{name}/snapshots/upload") { request, context -> EditedResponse<StoreInfo> in
             let name = try context.parameters.require("name")
             let registry = try service.registry()
-            let buffer = try await request.body.collect(upTo: service.maxSnapshotBytes)
+            let buffer = try await request.collectBody(upTo: service.limits.maxSnapshotBytes)
             let (store, created) = try await registry.replace(name: name, snapshot: Data(buffer: buffer))
             service.changed()
             context.logger.info("uploaded snapshot", metadata: ["store": "\(name)", "bytes": "\(buffer.readableBytes)"])

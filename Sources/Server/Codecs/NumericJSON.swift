@@ -1,0 +1,343 @@
+import Core
+import Foundation
+
+/// A streaming reader for JSON bodies whose bulk is arrays of numbers. The fields named as matrices
+/// (`[[number]]`) or masks (`[bool]` or `[[bool]]`) are parsed straight into one contiguous array, with
+/// their row count checked against a limit and every row's length against the store's dimension as
+/// the rows arrive; every other field is kept as raw JSON and decoded with Codable. So a body of
+/// n bytes costs at most about 2n bytes of floats (a number takes at least 2 bytes of text and 4 in
+/// memory), never a tree of boxed values.
+struct NumericJSON {
+    /// A parsed matrix field: [rows, cols] row-major.
+    struct Rows {
+        var rows = 0
+        var cols = 0
+        var values: [Float] = []
+
+        /// The rows as a matrix.
+        var matrix: Matrix { Matrix(rows: rows, cols: cols, values: values) }
+    }
+
+    /// A parsed mask field: one row (`[bool]`) or one per query (`[[bool]]`), row-major.
+    struct Mask {
+        var nested = false
+        var rows = 0
+        var cols = 0
+        var values: [Bool] = []
+    }
+
+    /// What a field holds.
+    enum Kind {
+        case matrix
+        case mask
+    }
+
+    /// The matrix fields found.
+    private(set) var matrices: [String: Rows] = [:]
+    /// The mask fields found.
+    private(set) var masks: [String: Mask] = [:]
+    /// The other fields, as one JSON object.
+    private(set) var rest = Data()
+
+    /// Parses `bytes`, a JSON object. `fields` names the numeric fields; rows beyond `maxRows` are
+    /// refused as they arrive (422), and so is a row whose length is not `dim` (when given). Throws
+    /// `Problem` 400 for JSON that is not valid or has the wrong types, naming the field.
+    init(_ bytes: UnsafeRawBufferPointer, fields: [String: Kind], maxRows: Int, dim: Int?) throws {
+        var parser = Parser(bytes: bytes.bindMemory(to: UInt8.self), maxRows: maxRows, dim: dim)
+        var restParts: [String] = []
+        parser.skipSpace()
+        guard parser.peek() == UInt8(ascii: "{") else { throw Problem(.badRequest, "the body must be a JSON object (expected an object)") }
+        parser.index += 1
+        parser.skipSpace()
+        if parser.peek() == UInt8(ascii: "}") {
+            parser.index += 1
+        } else {
+            while true {
+                parser.skipSpace()
+                let keyStart = parser.index
+                let key = try parser.string()
+                let rawKey = String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[keyStart..<parser.index]), as: UTF8.self)
+                parser.skipSpace()
+                try parser.expect(UInt8(ascii: ":"))
+                parser.skipSpace()
+                switch fields[key] {
+                case .matrix: matrices[key] = try parser.matrix(field: key)
+                case .mask: masks[key] = try parser.mask(field: key)
+                case nil:
+                    let start = parser.index
+                    try parser.skipValue(depth: 0)
+                    restParts.append(rawKey + ":" + String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[start..<parser.index]), as: UTF8.self))
+                }
+                parser.skipSpace()
+                if parser.peek() == UInt8(ascii: ",") { parser.index += 1; continue }
+                try parser.expect(UInt8(ascii: "}"))
+                break
+            }
+        }
+        parser.skipSpace()
+        guard parser.index == parser.bytes.count else { throw Parser.invalid("text after the end of the object") }
+        rest = Data(("{" + restParts.joined(separator: ",") + "}").utf8)
+    }
+
+    /// A field that must be there: 400 when it is missing, 422 when it has no rows.
+    func required(_ field: String) throws -> Rows {
+        guard let rows = matrices[field] else { throw Problem(.badRequest, "missing field '\(field)'") }
+        guard rows.rows > 0 else { throw Problem(.unprocessableContent, "'\(field)' is empty") }
+        return rows
+    }
+
+    /// The byte-level parser.
+    private struct Parser {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let maxRows: Int
+        let dim: Int?
+        var index = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>, maxRows: Int, dim: Int?) {
+            self.bytes = bytes
+            self.maxRows = maxRows
+            self.dim = dim
+        }
+
+        static func invalid(_ what: String) -> Problem {
+            Problem(.badRequest, "the body is not valid JSON: \(what)")
+        }
+
+        func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+        mutating func skipSpace() {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
+        }
+
+        mutating func expect(_ byte: UInt8) throws {
+            guard peek() == byte else {
+                throw Self.invalid(index < bytes.count ? "expected '\(Character(Unicode.Scalar(byte)))' at byte \(index)" : "it ends early")
+            }
+            index += 1
+        }
+
+        /// A JSON string, unescaped.
+        mutating func string() throws -> String {
+            try expect(UInt8(ascii: "\""))
+            var out: [UInt8] = []
+            while true {
+                guard let c = peek() else { throw Self.invalid("a string does not end") }
+                index += 1
+                switch c {
+                case UInt8(ascii: "\""): return String(decoding: out, as: UTF8.self)
+                case UInt8(ascii: "\\"):
+                    guard let e = peek() else { throw Self.invalid("a string does not end") }
+                    index += 1
+                    switch e {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+                    case UInt8(ascii: "b"): out.append(0x08)
+                    case UInt8(ascii: "f"): out.append(0x0C)
+                    case UInt8(ascii: "n"): out.append(0x0A)
+                    case UInt8(ascii: "r"): out.append(0x0D)
+                    case UInt8(ascii: "t"): out.append(0x09)
+                    case UInt8(ascii: "u"):
+                        guard index + 4 <= bytes.count, let code = UInt32(String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<(index + 4)]), as: UTF8.self), radix: 16) else {
+                            throw Self.invalid("a bad \\u escape")
+                        }
+                        index += 4
+                        out.append(contentsOf: Array(String(Unicode.Scalar(code).map(Character.init) ?? "\u{FFFD}").utf8))
+                    default: throw Self.invalid("a bad escape in a string")
+                    }
+                case 0..<0x20: throw Self.invalid("a control character in a string")
+                default: out.append(c)
+                }
+            }
+        }
+
+        /// Skips any JSON value, checking it.
+        mutating func skipValue(depth: Int) throws {
+            guard depth < 64 else { throw Problem(.badRequest, "the body nests deeper than 64 levels") }
+            skipSpace()
+            switch peek() {
+            case UInt8(ascii: "{"):
+                index += 1
+                skipSpace()
+                if peek() == UInt8(ascii: "}") { index += 1; return }
+                while true {
+                    skipSpace()
+                    _ = try string()
+                    skipSpace()
+                    try expect(UInt8(ascii: ":"))
+                    try skipValue(depth: depth + 1)
+                    skipSpace()
+                    if peek() == UInt8(ascii: ",") { index += 1; continue }
+                    try expect(UInt8(ascii: "}"))
+                    return
+                }
+            case UInt8(ascii: "["):
+                index += 1
+                skipSpace()
+                if peek() == UInt8(ascii: "]") { index += 1; return }
+                while true {
+                    try skipValue(depth: depth + 1)
+                    skipSpace()
+                    if peek() == UInt8(ascii: ",") { index += 1; continue }
+                    try expect(UInt8(ascii: "]"))
+                    return
+                }
+            case UInt8(ascii: "\""): _ = try string()
+            case UInt8(ascii: "t"): try literal("true")
+            case UInt8(ascii: "f"): try literal("false")
+            case UInt8(ascii: "n"): try literal("null")
+            case nil: throw Self.invalid("it ends early")
+            default: _ = try numberToken()
+            }
+        }
+
+        private mutating func literal(_ word: String) throws {
+            for c in word.utf8 {
+                guard peek() == c else { throw Self.invalid("unexpected text at byte \(index)") }
+                index += 1
+            }
+        }
+
+        /// The bytes of a JSON number (grammar checked), or nil when no number starts here.
+        mutating func numberToken() throws -> Range<Int> {
+            let start = index
+            func digits() -> Int {
+                let from = index
+                while let c = peek(), c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") { index += 1 }
+                return index - from
+            }
+            if peek() == UInt8(ascii: "-") { index += 1 }
+            let integer = digits()
+            guard integer > 0, !(integer > 1 && bytes[index - integer] == UInt8(ascii: "0")) else {
+                throw Self.invalid(start < bytes.count && (bytes[start] == UInt8(ascii: "N") || bytes[start] == UInt8(ascii: "I") || bytes[start] == UInt8(ascii: "-"))
+                    ? "NaN and Infinity are not JSON numbers" : "unexpected text at byte \(start)")
+            }
+            if peek() == UInt8(ascii: ".") {
+                index += 1
+                guard digits() > 0 else { throw Self.invalid("a number has no digits after its point at byte \(start)") }
+            }
+            if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+                index += 1
+                if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
+                guard digits() > 0 else { throw Self.invalid("a number has no exponent digits at byte \(start)") }
+            }
+            return start..<index
+        }
+
+        /// A JSON number as the nearest float32; a number beyond float32's range is refused.
+        mutating func float(field: @autoclosure () -> String) throws -> Float {
+            guard let c = peek(), c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) else {
+                if peek() == UInt8(ascii: "N") || peek() == UInt8(ascii: "I") {
+                    throw Problem(.badRequest, "\(field()): NaN and Infinity are not valid JSON numbers")
+                }
+                throw Problem(.badRequest, "\(field()): expected a number")
+            }
+            let token = try numberToken()
+            let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: token.count + 1) { buffer -> Float in
+                for (i, b) in bytes[token].enumerated() { buffer[i] = CChar(bitPattern: b) }
+                buffer[token.count] = 0
+                return strtof(buffer.baseAddress!, nil)
+            }
+            guard value.isFinite else {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[token]), as: UTF8.self)
+                throw Problem(.badRequest, "\(field()): \(text) is beyond float32's range (not valid JSON for this field: numbers must be finite float32)")
+            }
+            return value
+        }
+
+        /// `[[number, …], …]` into one row-major array.
+        mutating func matrix(field: String) throws -> Rows {
+            guard peek() == UInt8(ascii: "[") else { throw Problem(.badRequest, "\(field): expected an array of arrays of numbers") }
+            index += 1
+            var out = Rows()
+            skipSpace()
+            if peek() == UInt8(ascii: "]") { index += 1; return out }
+            while true {
+                skipSpace()
+                guard out.rows < maxRows else {
+                    throw Problem(.unprocessableContent, "'\(field)' has more than \(maxRows) vectors: the limit is \(maxRows)")
+                }
+                guard peek() == UInt8(ascii: "[") else { throw Problem(.badRequest, "\(field)[\(out.rows)]: expected an array of numbers") }
+                index += 1
+                var count = 0
+                skipSpace()
+                if peek() != UInt8(ascii: "]") {
+                    while true {
+                        skipSpace()
+                        let value = try float(field: "\(field)[\(out.rows)][\(count)]")
+                        count += 1
+                        // A row longer than the store's dimension is counted, not kept.
+                        if dim.map({ count <= $0 }) ?? true { out.values.append(value) }
+                        skipSpace()
+                        if peek() == UInt8(ascii: ",") { index += 1; continue }
+                        try expect(UInt8(ascii: "]"))
+                        break
+                    }
+                } else {
+                    index += 1
+                }
+                if let dim, count != dim { throw Self.rowLength(field, out.rows, count: count, dim: dim) }
+                if out.rows == 0 { out.cols = count } else if count != out.cols {
+                    throw Problem(.unprocessableContent, "\(field)[\(out.rows)] has \(count) numbers, \(field)[0] has \(out.cols)")
+                }
+                out.rows += 1
+                skipSpace()
+                if peek() == UInt8(ascii: ",") { index += 1; continue }
+                try expect(UInt8(ascii: "]"))
+                return out
+            }
+        }
+
+        private static func rowLength(_ field: String, _ row: Int, count: Int, dim: Int) -> Problem {
+            Problem(.unprocessableContent, "\(field)[\(row)] has \(count) numbers; the store has dimension \(dim)")
+        }
+
+        /// `[bool, …]` or `[[bool, …], …]`.
+        mutating func mask(field: String) throws -> Mask {
+            var out = Mask()
+            let problem = Problem(.badRequest, "\(field): expected a list of booleans, or a list of such lists (one per query)")
+            guard peek() == UInt8(ascii: "[") else { throw problem }
+            index += 1
+            skipSpace()
+            out.nested = peek() == UInt8(ascii: "[")
+            if peek() == UInt8(ascii: "]") { index += 1; return out }
+            while true {
+                skipSpace()
+                if out.nested {
+                    guard out.rows < maxRows else { throw Problem(.unprocessableContent, "'\(field)' has more than \(maxRows) masks: the limit is \(maxRows)") }
+                    guard peek() == UInt8(ascii: "[") else { throw problem }
+                    index += 1
+                    var count = 0
+                    skipSpace()
+                    if peek() == UInt8(ascii: "]") { index += 1 } else {
+                        while true {
+                            skipSpace()
+                            out.values.append(try boolean(problem))
+                            count += 1
+                            if let dim, count > dim { throw Problem(.unprocessableContent, "\(field)[\(out.rows)] has more than \(dim) entries; the store has dimension \(dim)") }
+                            skipSpace()
+                            if peek() == UInt8(ascii: ",") { index += 1; continue }
+                            try expect(UInt8(ascii: "]"))
+                            break
+                        }
+                    }
+                    if let dim, count != dim { throw Problem(.unprocessableContent, "\(field)[\(out.rows)] has \(count) entries; the store has dimension \(dim)") }
+                    out.cols = count
+                    out.rows += 1
+                } else {
+                    out.values.append(try boolean(problem))
+                    if let dim, out.values.count > dim { throw Problem(.unprocessableContent, "\(field) has more than \(dim) entries; the store has dimension \(dim)") }
+                }
+                skipSpace()
+                if peek() == UInt8(ascii: ",") { index += 1; continue }
+                try expect(UInt8(ascii: "]"))
+                if !out.nested { out.rows = 1; out.cols = out.values.count }
+                return out
+            }
+        }
+
+        private mutating func boolean(_ problem: Problem) throws -> Bool {
+            if peek() == UInt8(ascii: "t") { try literal("true"); return true }
+            if peek() == UInt8(ascii: "f") { try literal("false"); return false }
+            throw problem
+        }
+    }
+}

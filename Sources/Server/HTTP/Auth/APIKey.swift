@@ -1,0 +1,59 @@
+import Crypto
+
+/// One API key the server accepts: the SHA-256 of its secret (the secret itself is not kept), its role
+/// and the store names it may touch.
+struct APIKey: Sendable {
+    /// `read`: GET routes, recall, energy and snapshot download. `write`: everything.
+    enum Role: String, Sendable, Decodable {
+        case read
+        case write
+    }
+
+    /// A name for logs (never the secret).
+    let name: String
+    let role: Role
+    /// Store-name patterns (`*` any run of characters, `?` one); ["*"] for every store.
+    let stores: [String]
+    let digest: [UInt8]
+
+    /// A key with secret `secret`; throws for an empty one or one with white space.
+    init(name: String, secret: String, role: Role, stores: [String] = ["*"]) throws {
+        guard !secret.isEmpty, !secret.contains(where: \.isWhitespace) else {
+            throw KeyConfigurationError("key '\(name)' is empty or contains white space")
+        }
+        guard !stores.isEmpty else { throw KeyConfigurationError("key '\(name)' names no store pattern (use [\"*\"] for every store)") }
+        self.name = name
+        self.role = role
+        self.stores = stores
+        digest = Self.digest(secret)
+    }
+
+    static func digest(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Array(secret.utf8))) }
+
+    /// Whether this key may touch store `name`.
+    func allows(store name: String) -> Bool { stores.contains { Self.matches(Array(name.utf8)[...], Array($0.utf8)[...]) } }
+
+    /// Whether this key may touch every store (needed for server-wide operations).
+    var allowsEveryStore: Bool { stores.contains("*") }
+
+    /// Glob matching with `*` and `?`.
+    private static func matches(_ name: ArraySlice<UInt8>, _ pattern: ArraySlice<UInt8>) -> Bool {
+        guard let p = pattern.first else { return name.isEmpty }
+        if p == UInt8(ascii: "*") {
+            var rest = name
+            while true {
+                if matches(rest, pattern.dropFirst()) { return true }
+                guard !rest.isEmpty else { return false }
+                rest = rest.dropFirst()
+            }
+        }
+        guard let n = name.first, p == UInt8(ascii: "?") || p == n else { return false }
+        return matches(name.dropFirst(), pattern.dropFirst())
+    }
+}
+
+/// A keys configuration that cannot be used: said at start, and the server does not start.
+struct KeyConfigurationError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

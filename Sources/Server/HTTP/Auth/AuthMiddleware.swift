@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Checks every request's API key (`api-key: KEY` or `Authorization: Bearer KEY`) against the
+/// policy: 401 without a valid key, 403 for a key without the right (a read-only key on a write, a
+/// scoped key on another store or on a server-wide operation). `/healthz` and `/readyz` stay open;
+/// `/metrics` too with `--metrics-public`. The key's rights go into the context for the routes (the
+/// store list shows only the stores a key may see).
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = EngramRequestContext
+    let policy: AccessPolicy
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard policy.requiresKeys, path != "/healthz", path != "/readyz", !(path == "/metrics" && policy.metricsPublic) else {
+            return try await next(request, context)
+        }
+        guard let presented = Self.presentedKey(request.headers) else {
+            throw Problem(.unauthorized, "an API key is required: send it as 'api-key: KEY' or 'Authorization: Bearer KEY'", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        guard let key = policy.authenticate(presented) else {
+            throw Problem(.unauthorized, "the API key is not valid", headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+        }
+        if Self.writes(request.method, path), key.role == .read {
+            throw Problem(.forbidden, "this API key is read-only: it may read, recall and compute energies, not change anything")
+        }
+        if let store = Self.storeName(path) {
+            guard key.allows(store: store) else { throw Problem(.forbidden, "this API key may not use store '\(store)'") }
+        } else if path.hasPrefix("/v1/"), path != "/v1/stores", !key.allowsEveryStore {
+            throw Problem(.forbidden, "this API key is limited to some stores; \(path) concerns every store")
+        }
+        var context = context
+        context.key = key
+        return try await next(request, context)
+    }
+
+    /// The key from `api-key` or `Authorization: Bearer`.
+    static func presentedKey(_ headers: HTTPFields) -> String? {
+        if let key = headers[HTTPField.Name("api-key")!] { return key }
+        guard let authorization = headers[.authorization] else { return nil }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Whether the request changes something: everything but GET/HEAD, recall and energy.
+    static func writes(_ method: HTTPRequest.Method, _ path: String) -> Bool {
+        if method == .get || method == .head { return false }
+        return !(method == .post && (path.hasSuffix("/recall") || path.hasSuffix("/energy")) && storeName(path) != nil)
+    }
+
+    /// The store a `/v1/stores/{name}…` path names.
+    static func storeName(_ path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 4, parts[1] == "v1", parts[2] == "stores", !parts[3].isEmpty else { return nil }
+        return String(parts[3]).removingPercentEncoding ?? String(parts[3])
+    }
+}

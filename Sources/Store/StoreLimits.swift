@@ -1,0 +1,53 @@
+/// The limits on what stores may hold, each checked before anything it guards is allocated. The
+/// server sets them from its flags (README, "Limits"); these are the defaults.
+public struct StoreLimits: Sendable, Equatable {
+    /// Stores at once.
+    public var maxStores = 1000
+    /// The largest dimension D.
+    public var maxDim = 65_536
+    /// The most random features Y of a drdam store.
+    public var maxFeatures = 1 << 20
+    /// The most entries Y·D of Ω a drdam store may generate at creation (2^26 floats: 256 MiB).
+    public var maxFeatureEntries = 1 << 26
+    /// Memories an mrdam store may hold (drdam stores hold T only, whatever they were given).
+    public var maxMemoriesPerStore = 10_000_000
+    /// Bytes of numbers one store may hold (`StoreModel.bytes`).
+    public var maxStoreBytes = 4 << 30
+    /// Bytes of numbers all stores together may hold.
+    public var maxTotalBytes = 8 << 30
+
+    public init() {}
+
+    /// Checks a resolved configuration before its store is made: dimension, features, the work of
+    /// generating Ω, and the bytes its empty store takes. Throws `StoreError.invalid`.
+    func check(_ c: StoreConfiguration) throws {
+        guard c.dim <= maxDim else { throw StoreError.invalid("dim \(c.dim) is over the limit of \(maxDim)") }
+        guard let y = c.features else { return }
+        guard y <= maxFeatures else { throw StoreError.invalid("features \(y) is over the limit of \(maxFeatures)") }
+        guard y <= maxFeatureEntries / c.dim else {
+            throw StoreError.invalid("features × dim = \(y) × \(c.dim) is over the limit of \(maxFeatureEntries) entries of Ω")
+        }
+        try check(storeBytes: Self.bytes(of: c))
+    }
+
+    /// Checks that a store of `bytes` fits under the per-store limit.
+    func check(storeBytes bytes: Int) throws {
+        guard bytes <= maxStoreBytes else { throw StoreError.invalid("the store would hold \(bytes) bytes, over the limit of \(maxStoreBytes) bytes per store") }
+    }
+
+    /// Checks that all stores together, holding `total` bytes now, can take `more`.
+    func check(total: Int, more: Int) throws {
+        guard more <= 0 || total + more <= maxTotalBytes else {
+            throw StoreError.invalid("the stores would hold \(total + more) bytes together, over the server's limit of \(maxTotalBytes) bytes")
+        }
+    }
+
+    /// The bytes a store of configuration `c` holds when empty: Ω, b and T (drdam), nothing (mrdam).
+    static func bytes(of c: StoreConfiguration) -> Int {
+        guard let y = c.features, let kernel = c.kernel else { return 0 }
+        return 4 * y * c.dim + 4 * y + 12 * kernel.kernel.multiplicity * y
+    }
+
+    /// The bytes an mrdam store gains with `rows` more memories of dimension `dim`.
+    static func bytes(rows: Int, dim: Int) -> Int { 4 * rows * (dim + 1) }
+}
