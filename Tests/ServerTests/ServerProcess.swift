@@ -20,14 +20,25 @@ final class ServerProcess: @unchecked Sendable {
     private let ownsData: Bool
     private let output = Output()
 
-    /// Starts `engram serve --host 127.0.0.1 --port 0 --data DIR` plus `arguments`, on `data` (a new
-    /// temporary directory when nil, removed with this object), and waits at most `timeout` seconds for it
-    /// to print "listening on http://…". The stores may still be recovering: see `waitUntilReady`.
-    init(data: URL? = nil, arguments: [String] = [], timeout: TimeInterval = 60) throws {
+    /// API key sent with every request (`api-key` header), if any.
+    var key: String?
+
+    /// Starts `engram serve --host 127.0.0.1 --port 0 --data DIR` plus `arguments` (with `environment`
+    /// added to this process's, and through `launcher`, e.g. `prlimit --as=N`, when given), on `data` (a
+    /// new temporary directory when nil, removed with this object), and waits at most `timeout` seconds
+    /// for it to print "listening on http(s)://…". The stores may still be recovering: see `waitUntilReady`.
+    init(data: URL? = nil, arguments: [String] = [], environment: [String: String] = [:], launcher: [String] = [], timeout: TimeInterval = 60) throws {
         self.data = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("engram-e2e-\(UUID().uuidString)")
         ownsData = data == nil
-        process.executableURL = Engram.binary
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data", self.data.path] + arguments
+        let serve = ["serve", "--host", "127.0.0.1", "--port", "0", "--data", self.data.path] + arguments
+        if let tool = launcher.first {
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = Array(launcher.dropFirst()) + [Engram.binary.path] + serve
+        } else {
+            process.executableURL = Engram.binary
+            process.arguments = serve
+        }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -36,7 +47,7 @@ final class ServerProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let seen = output.text
-            if let range = seen.range(of: #"listening on (http://127\.0\.0\.1:\d+)"#, options: .regularExpression) {
+            if let range = seen.range(of: #"listening on (https?://127\.0\.0\.1:\d+)"#, options: .regularExpression) {
                 base = URL(string: String(seen[range].dropFirst("listening on ".count)))!
                 return
             }
@@ -55,14 +66,15 @@ final class ServerProcess: @unchecked Sendable {
     /// Everything the server has printed so far.
     var transcript: String { output.text }
 
-    /// Sends `body` as JSON (none when nil) and returns the status and the parsed body (and its
-    /// bytes, in `body`); gives up after `timeout` seconds.
+    /// Sends `body` as JSON (raw bytes when Data; none when nil) with `key`, and returns the status and
+    /// the parsed body (and its bytes, in `body`); gives up after `timeout` seconds.
     func send(_ method: String, _ path: String, _ body: Any? = nil, timeout: TimeInterval = 60) async throws -> TestApp.Reply {
         var request = URLRequest(url: base.appendingPathComponent(path))
         request.httpMethod = method
         request.timeoutInterval = timeout
+        if let key { request.setValue(key, forHTTPHeaderField: "api-key") }
         if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.httpBody = try (body as? Data) ?? JSONSerialization.data(withJSONObject: body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         let (data, response) = try await URLSession.shared.data(for: request)

@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 @testable import Server
-import Store
+@testable import Store
 
 /// An in-process Engram (HummingbirdTesting's router framework) on a fresh data directory (or the
 /// one given), and JSON helpers.
@@ -12,12 +12,13 @@ struct TestApp {
     /// The data directory.
     let data: URL
 
-    init(recallThreads: Int = 1, data: URL? = nil) throws {
+    init(recallThreads: Int = 1, data: URL? = nil, policy: AccessPolicy = .open, limits: ServiceLimits = ServiceLimits(),
+         storeLimits: StoreLimits = StoreLimits()) throws {
         self.data = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("engram-app-\(UUID().uuidString)")
-        let registry = try StoreRegistry.open(DataDirectory(self.data), checkpointBytes: 0).registry
+        let registry = try StoreRegistry.open(DataDirectory(self.data), checkpointBytes: 0, limits: storeLimits).registry
         service = EngramService(
-            stores: StoreHost(registry: registry), recalls: ComputePool(width: recallThreads),
-            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI())
+            stores: StoreHost(registry: registry), recalls: ComputePool(width: recallThreads, queue: limits.maxQueuedRecalls),
+            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI(), limits: limits, policy: policy)
     }
 
     /// An app over `service` as it is (e.g. still recovering).
@@ -44,6 +45,8 @@ struct TestApp {
         let json: Any?
         /// The body's bytes.
         var body = Data()
+        /// The response headers.
+        var headers: HTTPFields = [:]
 
         /// The body as a JSON object.
         var object: [String: Any] { json as? [String: Any] ?? [:] }
@@ -54,20 +57,22 @@ struct TestApp {
     struct Client: Sendable {
         let client: any TestClientProtocol
 
-        /// Sends `body` (a JSON value, raw text when a String, raw bytes when Data) and parses the reply.
+        /// Sends `body` (a JSON value, raw text when a String, raw bytes when Data), with `headers`, and
+        /// parses the reply.
         @discardableResult
-        func send(_ method: HTTPRequest.Method, _ uri: String, _ body: Any? = nil) async throws -> Reply {
+        func send(_ method: HTTPRequest.Method, _ uri: String, _ body: Any? = nil, headers: HTTPFields = [:]) async throws -> Reply {
             let buffer: ByteBuffer? = try body.map { value in
                 if let text = value as? String { return ByteBuffer(string: text) }
                 if let data = value as? Data { return ByteBuffer(bytes: data) }
                 return ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: value))
             }
-            return try await client.execute(uri: uri, method: method, body: buffer) { response in
+            return try await client.execute(uri: uri, method: method, headers: headers, body: buffer) { response in
                 let text = String(buffer: response.body)
                 let json = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
                 return Reply(
                     status: Int(response.status.code), contentType: response.headers[.contentType] ?? "",
-                    requestID: response.headers[.init("X-Request-Id")!] ?? "", text: text, json: json, body: Data(buffer: response.body))
+                    requestID: response.headers[.init("X-Request-Id")!] ?? "", text: text, json: json, body: Data(buffer: response.body),
+                    headers: response.headers)
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Store
 
 extension Request {
     /// The body, at most `limit` bytes: 413 before reading when Content-Length says more, or as soon
@@ -27,7 +28,8 @@ extension Request {
     /// `maxRows` and `dim` as they arrive) and whose other fields decode as `T`.
     func decodeNumeric<T: Decodable>(as type: T.Type, fields: [String: NumericJSON.Kind], maxRows: Int, dim: Int, limit: Int) async throws -> (options: T, numbers: NumericJSON) {
         let buffer = try await collectBody(upTo: limit)
-        let numbers = try buffer.withUnsafeReadableBytes { try NumericJSON($0, fields: fields, maxRows: maxRows, dim: dim) }
+        // Parsed on a background thread: a 64 MiB body must not hold a cooperative thread.
+        let numbers = try await Background.run { try buffer.withUnsafeReadableBytes { try NumericJSON($0, fields: fields, maxRows: maxRows, dim: dim) } }
         return (try Self.decode(T.self, from: numbers.rest), numbers)
     }
 
