@@ -112,13 +112,15 @@ struct ServeCommand: AsyncParsableCommand {
         logger.notice("stopped")
     }
 
-    /// Plain HTTP/1.1, or HTTPS with the PEM certificate chain and key given.
+    /// Plain HTTP/1.1, or HTTPS with the PEM certificate chain and key given; connections close when
+    /// their client closes its side (`ClientCloseHandler`).
     private static func server(tls: (cert: String, key: String)?) throws -> HTTPServerBuilder {
-        guard let tls else { return .http1() }
+        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ClientCloseHandler()]))
+        guard let tls else { return http1 }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(tls.cert).map { NIOSSLCertificateSource.certificate($0) }
             let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem)))
-            return try .tls(.http1(), tlsConfiguration: configuration)
+            return try .tls(http1, tlsConfiguration: configuration)
         } catch {
             throw ValidationError("cannot use the TLS certificate \(tls.cert) and key \(tls.key): \(error)")
         }

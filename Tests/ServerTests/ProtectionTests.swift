@@ -1,0 +1,118 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+@testable import Server
+
+/// The built server as an operator runs it: protected mode, absurd requests under an address-space
+/// limit, HTTPS, and recalls that stop when their client goes away.
+@Suite(.serialized) struct ProtectionTests {
+    /// Runs a command to completion; returns its status and output.
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    /// On a non-loopback address with no key the server refuses to start and says how to set one; with
+    /// a key, or with --insecure-no-auth (logged as a warning), it starts.
+    @Test func protectedMode() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("engram-protected-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let refused = try Self.run(Engram.binary.path, ["serve", "--host", "0.0.0.0", "--port", "0", "--data", data.path])
+        #expect(refused.status != 0 && refused.output.contains("refusing to serve on 0.0.0.0 without an API key") && refused.output.contains("ENGRAM_API_KEY"), "\(refused.output)")
+        // Started on loopback: the same checks pass when the host is a loopback address or a key is set.
+        for (arguments, environment, warning) in [(["--insecure-no-auth"], [String: String](), true), ([], ["ENGRAM_API_KEY": "k-0123456789abcdef"], false)] {
+            let server = try ServerProcess(arguments: arguments + ["--log-level", "notice"], environment: environment)
+            #expect(server.transcript.contains("serving without API keys") == warning, "\(server.transcript)")
+            #expect(server.stop() == 0)
+        }
+    }
+
+    /// Under a 4 GiB address-space limit, requests that would need far more are refused with a 4xx
+    /// and the server stays up: the issue's 50 000 queries × depth 100 000, a 64 MiB body of tiny
+    /// rows, 2^40 features, a huge dimension.
+    @Test func absurdRequestsUnderAnAddressSpaceLimit() async throws {
+        let server = try ServerProcess(arguments: ["--log-level", "notice"], launcher: ["/usr/bin/prlimit", "--as=4294967296", "--"])
+        try await server.waitUntilReady()
+        #expect(try await server.send("PUT", "v1/stores/tiny", ["kind": "mrdam", "dim": 2, "beta": 1]).status == 201)
+        #expect(try await server.send("POST", "v1/stores/tiny/memories", ["memories": [[1, 0], [0, 1]]]).status == 200)
+        let recall = Data((#"{"queries": ["# + Array(repeating: "[0.5,0.5]", count: 50_000).joined(separator: ",") + #"], "depth": 100000, "trace": false}"#).utf8)
+        let rows = "[0.5,0.5],"
+        var tiny = Data(#"{"memories": ["#.utf8)
+        tiny.append(Data(String(repeating: rows, count: (64 << 20) / rows.utf8.count - 10).utf8))
+        tiny.append(Data("[0.5,0.5]]}".utf8))
+        let absurd: [(String, String, Any)] = [
+            ("POST", "v1/stores/tiny/recall", recall),
+            ("POST", "v1/stores/tiny/memories", tiny),
+            ("PUT", "v1/stores/wide", ["kind": "drdam", "dim": 3, "beta": 1, "features": 1_099_511_627_776]),
+            ("PUT", "v1/stores/deep", ["kind": "mrdam", "dim": 2_147_483_647, "beta": 1]),
+            ("PUT", "v1/stores/omega", ["kind": "drdam", "dim": 65_536, "beta": 1, "features": 1_048_576]),
+        ]
+        for (method, path, body) in absurd {
+            let reply = try await server.send(method, path, body, timeout: 120)
+            #expect((400..<500).contains(reply.status), "\(method) \(path): \(reply.status) \(reply.text.prefix(300))")
+            #expect(try await server.send("GET", "healthz").status == 200, "still up after \(path)")
+        }
+        // The 64 MiB body of tiny rows streams into contiguous floats and stops at the
+        // memories-per-request limit: nothing was added.
+        let info = try await server.send("GET", "v1/stores/tiny")
+        #expect(info.status == 200 && info.object["count"] as? Int == 2, "\(server.transcript.suffix(2000))")
+        #expect(server.stop() == 0)
+    }
+
+    /// With --tls-cert and --tls-key the server speaks HTTPS (checked with curl against the
+    /// certificate made here) and refuses plain HTTP.
+    @Test func https() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engram-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
+        let made = try Self.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                                                     "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        try #require(made.status == 0, "\(made.output)")
+        let server = try ServerProcess(arguments: ["--tls-cert", cert, "--tls-key", key, "--log-level", "notice"])
+        #expect(server.base.scheme == "https")
+        let health = try Self.run("/usr/bin/curl", ["-sS", "--max-time", "10", "--cacert", cert, server.base.appendingPathComponent("healthz").absoluteString])
+        #expect(health.status == 0 && health.output.contains("\"ok\""), "\(health.output)")
+        let plain = try Self.run("/usr/bin/curl", ["-sS", "--max-time", "10", "http://\(server.base.host!):\(server.base.port!)/healthz"])
+        #expect(plain.status != 0 || !plain.output.contains("\"ok\""), "plain HTTP must not be served: \(plain.output)")
+        #expect(server.stop() == 0)
+    }
+
+    /// A recall whose client disconnects stops computing (within one descent step): the server counts
+    /// it cancelled long before its 100 000 steps could finish, and serves on.
+    @Test func disconnectStopsTheRecall() async throws {
+        let server = try ServerProcess(arguments: ["--log-level", "notice"])
+        try await server.waitUntilReady()
+        let memories: [[Float]] = (0..<512).map { i in (0..<64).map { j in Float((i * 31 + j * 17) % 13) / 13 } }
+        _ = try await server.send("PUT", "v1/stores/long", ["kind": "mrdam", "dim": 64, "beta": 1])
+        _ = try await server.send("POST", "v1/stores/long/memories", ["memories": memories])
+        let body = try JSONSerialization.data(withJSONObject: ["queries": Array(memories.prefix(32)), "depth": 100_000, "trace": false])
+        let bodyFile = server.data.appendingPathComponent("recall.json")
+        try body.write(to: bodyFile)
+        let started = Date()
+        let client = try Self.run("/usr/bin/curl", ["-sS", "--max-time", "1", "-X", "POST", "--data-binary", "@\(bodyFile.path)",
+                                                    server.base.appendingPathComponent("v1/stores/long/recall").absoluteString])
+        #expect(client.status != 0, "the client gave up after 1 s: \(client.output)")
+        var cancelled = false
+        for _ in 0..<200 where !cancelled {
+            let metrics = try await server.send("GET", "metrics").text
+            cancelled = metrics.contains("engram_recalls_cancelled_total 1")
+            if !cancelled { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(cancelled, "the recall was counted cancelled")
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(try await server.send("GET", "healthz").status == 200)
+        #expect(server.stop() == 0)
+    }
+}
