@@ -1,11 +1,12 @@
-# Engram: `make test` builds and runs every test; `make bench` measures; `make run` serves.
+# Engram: `make test` builds and runs every test (Swift suites, contract fuzzing, deployment checks);
+# `make bench` measures; `make run` serves.
 # Each target installs the system libraries it needs when they are missing (Debian/Ubuntu, apt).
 
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libsleef-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps pydeps build release run test spec bench fixtures clean
+.PHONY: deps pydeps build release run test check fuzz deploy-check spec bench fixtures clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -25,9 +26,25 @@ release: deps
 run: release
 	.build/release/engram serve
 
-test: deps spec pydeps
+# Every test: the Swift suites, then schemathesis against the built server, then the deployment
+# checks (a static release build, as the Dockerfile makes it).
+test: check fuzz deploy-check
+
+# The Swift suites alone (unit, in-process HTTP, and the built server as a process).
+check: deps spec pydeps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
+
+# Contract fuzzing: schemathesis (installed from PyPI when missing) against the debug server.
+fuzz: deps
+	$(SWIFT) build
+	bash .ci/schemathesis.sh .build/debug/engram
+
+# deploy/: the runtime image's packages provide every library the release binary links; the
+# manifests and the systemd unit parse.
+deploy-check: deps
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-deploy
+	bash deploy/check.sh .build-deploy/release/engram
 
 # Python packages the tests use: numpy and safetensors, to read snapshots as a lab would.
 pydeps:
