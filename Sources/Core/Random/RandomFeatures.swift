@@ -1,7 +1,8 @@
 /// The random features of a DrDAM store: Ω [Y, D] with rows ω_i ~ N(0, I_D) (or block-orthogonal),
 /// phases b [Y] ~ U(0, 2π), the inverse temperature β and the feature map, all determined by
 /// (`seed`, `dim`, `count`, `orthogonal`): the same seed gives the same features on every machine, so a
-/// snapshot keeps the seed, not Ω.
+/// snapshot keeps the seed, not Ω. (Block-orthogonal Ω comes from LAPACK's QR, whose blocked kernels
+/// may round the last bit of a few entries differently on another CPU; on one machine it is exact.)
 ///
 /// Generation (Philox4x32-10 keyed by the seed; counter (c0, c1, c2, 0)):
 /// - Ω[i, j] = Box–Muller normal number j mod 4 of counter (j / 4, i, 0);
