@@ -8,27 +8,12 @@ import Testing
 /// The built server as an operator runs it: protected mode, absurd requests under an address-space
 /// limit, HTTPS, and recalls that stop when their client goes away.
 @Suite(.serialized) struct ProtectionTests {
-    /// Runs a command to completion; returns its status and output.
-    static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
-
     /// On a non-loopback address with no key the server refuses to start and says how to set one; with
     /// a key, or with --insecure-no-auth (logged as a warning), it starts.
     @Test func protectedMode() throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("engram-protected-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
-        let refused = try Self.run(Engram.binary.path, ["serve", "--host", "0.0.0.0", "--port", "0", "--data", data.path])
+        let refused = try Command.run([Engram.binary.path, "serve", "--host", "0.0.0.0", "--port", "0", "--data", data.path])
         #expect(refused.status != 0 && refused.output.contains("refusing to serve on 0.0.0.0 without an API key") && refused.output.contains("ENGRAM_API_KEY"), "\(refused.output)")
         // Started on loopback: the same checks pass when the host is a loopback address or a key is set.
         for (arguments, environment, warning) in [(["--insecure-no-auth"], [String: String](), true), ([], ["ENGRAM_API_KEY": "k-0123456789abcdef"], false)] {
@@ -77,14 +62,14 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
-        let made = try Self.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+        let made = try Command.run(["/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
                                                      "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
         try #require(made.status == 0, "\(made.output)")
         let server = try ServerProcess(arguments: ["--tls-cert", cert, "--tls-key", key, "--log-level", "notice"])
         #expect(server.base.scheme == "https")
-        let health = try Self.run("/usr/bin/curl", ["-sS", "--max-time", "10", "--cacert", cert, server.base.appendingPathComponent("healthz").absoluteString])
+        let health = try Command.run(["/usr/bin/curl", "-sS", "--max-time", "10", "--cacert", cert, server.base.appendingPathComponent("healthz").absoluteString])
         #expect(health.status == 0 && health.output.contains("\"ok\""), "\(health.output)")
-        let plain = try Self.run("/usr/bin/curl", ["-sS", "--max-time", "10", "http://\(server.base.host!):\(server.base.port!)/healthz"])
+        let plain = try Command.run(["/usr/bin/curl", "-sS", "--max-time", "10", "http://\(server.base.host!):\(server.base.port!)/healthz"])
         #expect(plain.status != 0 || !plain.output.contains("\"ok\""), "plain HTTP must not be served: \(plain.output)")
         #expect(server.stop() == 0)
     }
@@ -101,7 +86,7 @@ import Testing
         let bodyFile = server.data.appendingPathComponent("recall.json")
         try body.write(to: bodyFile)
         let started = Date()
-        let client = try Self.run("/usr/bin/curl", ["-sS", "--max-time", "1", "-X", "POST", "--data-binary", "@\(bodyFile.path)",
+        let client = try Command.run(["/usr/bin/curl", "-sS", "--max-time", "1", "-X", "POST", "--data-binary", "@\(bodyFile.path)",
                                                     server.base.appendingPathComponent("v1/stores/long/recall").absoluteString])
         #expect(client.status != 0, "the client gave up after 1 s: \(client.output)")
         var cancelled = false

@@ -14,7 +14,7 @@ import Testing
     @Test(.timeLimit(.minutes(2)), arguments: ["mrdam", "drdam"])
     func pythonSafetensorsReadsTheSnapshot(kind: String) async throws {
         let script = try #require(Bundle.module.url(forResource: "check_snapshot", withExtension: "py", subdirectory: "Fixtures"))
-        let probe = try Self.run(["python3", "-c", "import numpy, safetensors.numpy"])
+        let probe = try Command.run(["python3", "-c", "import numpy, safetensors.numpy"])
         try #require(probe.status == 0, "python3 cannot import safetensors and numpy: pip install safetensors numpy (`make pydeps` does): \(probe.output)")
 
         let server = try ServerProcess()
@@ -40,14 +40,14 @@ import Testing
         #expect(download.body.count == taken.object["size"] as? Int)
         let file = work.appendingPathComponent(name)
         try download.body.write(to: file)
-        let digest = try Self.run(["sha256sum", file.path])
+        let digest = try Command.run(["sha256sum", file.path])
         #expect(digest.output.split(separator: " ").first.map(String.init) == taken.object["sha256"] as? String, "sha256sum: \(digest.output)")
         #expect(taken.object["version"] as? Int == 2)
 
         let assigned = (second.object["ids"] as? [String]) ?? []
         let expected = work.appendingPathComponent("expected.json")
         try JSONSerialization.data(withJSONObject: Self.expected(kind: kind, assigned: assigned)).write(to: expected)
-        let check = try Self.run(["python3", script.path, file.path, expected.path])
+        let check = try Command.run(["python3", script.path, file.path, expected.path])
         print(check.output, terminator: "")
         #expect(check.status == 0, "check_snapshot.py: \(check.output)")
     }
@@ -70,20 +70,5 @@ import Testing
         // sincos: F = 2 · features (a cosine and a sine per random direction).
         return ["kind": kind, "metadata": metadata, "count": memories.count,
                 "tensors": ["T": ["dtype": "F64", "shape": [2 * 64]], "count": ["dtype": "I64", "shape": [Int]()]]]
-    }
-
-    /// Runs `arguments` (looked up on the PATH) to completion; returns the exit status and the output
-    /// (stdout and stderr together). An absent program gives status 127.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 }
