@@ -102,6 +102,11 @@ import Testing
             let list = try await client.send(.get, "/v1/stores", headers: Self.headers(Self.labA))
             #expect((list.object["stores"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["lab-a-1", "lab-a-22"])
             #expect(try await client.send(.post, "/v1/checkpoint", headers: Self.headers(Self.labA)).status == 403)
+            // The router drops empty segments: `//v1/stores/x` is `/v1/stores/x`, and is checked as such.
+            for (method, path) in [(HTTPRequest.Method.get, "//v1/stores/lab-b-1"), (.post, "//v1//stores/lab-b-1/memories"), (.delete, "//v1/stores/lab-b-1"), (.post, "//v1/checkpoint")] {
+                let sneaky = try await client.send(method, path, method == .post ? ["memories": [[1, 0]]] : nil, headers: Self.headers(Self.labA))
+                #expect(sneaky.status == 403, "\(method) \(path): \(sneaky.status)")
+            }
             #expect(try await client.send(.get, "/v1/stores/lab-b-1", headers: Self.headers(Self.full)).object["count"] as? Int == 0)
         }
     }

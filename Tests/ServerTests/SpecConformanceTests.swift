@@ -1,9 +1,12 @@
 import Foundation
+import HTTPTypes
 import Testing
 @testable import Server
 
 /// openapi.yaml describes exactly the routes the server has: every documented operation is routed and
-/// answers with a documented status, for its success and for a typical failure.
+/// answers with a documented status, for its success and for a typical failure; with API keys (none,
+/// a read-only one, one limited to other stores) and over the limits too. The document documents keys
+/// and limits on every operation they apply to, and its links name its own operations.
 @Suite struct SpecConformanceTests {
     /// One call per documented operation (and an error call where the operation has one), run in order
     /// against one app: (operation, uri, body).
@@ -58,7 +61,7 @@ import Testing
         let operations = try OpenAPIDocument.load().operations
         #expect(operations.count == 21, "\(operations.keys.sorted())")
         #expect(Set(Self.tour.map(\.0)) == Set(operations.keys), "the tour must visit every documented operation")
-        let calls = Self.tour.map { ($0.0, $0.1, $0.2.map { try! String(decoding: JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed]), as: UTF8.self) }) }
+        let calls = Self.calls
         try await TestApp().run { client in
             var seen: [String: Set<Int>] = [:]
             for (operation, uri, body) in calls {
@@ -70,6 +73,105 @@ import Testing
                 seen[operation, default: []].insert(reply.status)
             }
             #expect(seen.values.contains { $0.contains(409) } && seen.values.contains { $0.contains(422) } && seen.values.contains { $0.contains(400) })
+        }
+    }
+
+    /// The tour with its bodies as JSON text.
+    static var calls: [(String, String, String?)] {
+        tour.map { ($0.0, $0.1, $0.2.map { try! String(decoding: JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed]), as: UTF8.self) }) }
+    }
+
+    /// The operations that change something (a read-only key gets 403): all but GETs, recall and energy.
+    static func writes(_ operation: String) -> Bool {
+        !operation.hasPrefix("GET ") && !operation.hasSuffix("/recall") && !operation.hasSuffix("/energy")
+    }
+
+    /// The operations about one store (a key limited to other stores gets 403), and the server-wide
+    /// checkpoint (403 too for such a key).
+    static func scoped(_ operation: String) -> Bool {
+        operation.contains("/v1/stores/{name}") || operation == "POST /v1/checkpoint"
+    }
+
+    @Test func keysLimitsAndLinksAreDocumented() throws {
+        let document = try OpenAPIDocument.load()
+        let operations = document.operations
+        #expect(document.open == ["GET /healthz", "GET /readyz"], "only the probes need no key")
+        for (operation, statuses) in operations {
+            let open = document.open.contains(operation)
+            #expect(statuses.contains(401) != open, "\(operation): 401 documented \(statuses.contains(401)), needs a key \(!open)")
+            #expect(statuses.contains(403) == (Self.scoped(operation) || (!open && Self.writes(operation))), "\(operation): 403 \(statuses.contains(403))")
+        }
+        #expect(document.withBody == [
+            "PUT /v1/stores/{name}", "POST /v1/stores/{name}/memories", "POST /v1/stores/{name}/memories/forget",
+            "POST /v1/stores/{name}/recall", "POST /v1/stores/{name}/energy", "POST /v1/stores/{name}/snapshots/upload",
+        ])
+        for operation in document.withBody {
+            #expect(operations[operation]?.contains(413) == true, "\(operation) takes a body and does not document 413")
+            #expect(operations[operation]?.contains(422) == true, "\(operation) takes a body and does not document 422")
+        }
+        for operation in ["POST /v1/stores/{name}/recall", "POST /v1/stores/{name}/energy"] {
+            #expect(operations[operation]?.contains(503) == true, "\(operation): the compute pool's 503")
+        }
+        let ids = Set(document.operationIDs.values)
+        #expect(ids.count == operations.count, "one operationId per operation")
+        #expect(document.linkTargets.isSubset(of: ids), "links to unknown operations: \(document.linkTargets.subtracting(ids).sorted())")
+        let uses: Set = [
+            "getStore", "addMemories", "recall", "energy", "forgetMemories", "getMemory", "deleteMemory", "createSnapshot",
+            "listSnapshots", "downloadSnapshot", "restoreSnapshot", "deleteSnapshot", "deleteStore",
+        ]
+        #expect(uses.isSubset(of: document.linkTargets), "no link leads to \(uses.subtracting(document.linkTargets).sorted())")
+    }
+
+    /// The tour without a key, with a read-only key and with a key limited to other stores: every
+    /// answer is documented (401 everywhere but the probes, 403 where the key lacks the right).
+    @Test func answersWithKeysAreDocumented() async throws {
+        let operations = try OpenAPIDocument.load().operations
+        let reader = "spec-reader-key", other = "spec-other-key"
+        let policy = AccessPolicy(keys: [
+            try APIKey(name: "reader", secret: reader, role: .read),
+            try APIKey(name: "other", secret: other, role: .write, stores: ["other-*"]),
+        ], metricsPublic: false)
+        let calls = Self.calls
+        try await TestApp(policy: policy).run { client in
+            for key in [nil, reader, other] {
+                for (operation, uri, body) in calls {
+                    let method = HTTPRequest.Method(rawValue: String(operation.split(separator: " ")[0]))!
+                    let headers: HTTPFields = key.map { [HTTPField.Name("api-key")!: $0] } ?? [:]
+                    let reply = try await client.send(method, uri, body, headers: headers)
+                    let who = key == nil ? "no key" : key == reader ? "a read-only key" : "a key for other stores"
+                    #expect(operations[operation]?.contains(reply.status) == true, "\(operation) \(uri) with \(who) answered \(reply.status), not documented: \(reply.text)")
+                    let expected: Int? = switch key {
+                    case nil: operation == "GET /healthz" || operation == "GET /readyz" ? nil : 401
+                    case reader: Self.writes(operation) ? 403 : nil
+                    default: Self.scoped(operation) ? 403 : nil
+                    }
+                    if let expected {
+                        #expect(reply.status == expected, "\(operation) \(uri) with \(who): \(reply.status), expected \(expected)")
+                        #expect(reply.contentType == "application/problem+json")
+                    } else {
+                        #expect(reply.status != 401 && reply.status != 403, "\(operation) \(uri) with \(who): \(reply.status)")
+                    }
+                    if reply.status == 401 { #expect(reply.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true) }
+                }
+            }
+        }
+    }
+
+    /// Every operation that takes a body answers 413, as documented, for a body over the limit.
+    @Test func bodiesOverTheLimitAreDocumented() async throws {
+        let operations = try OpenAPIDocument.load().operations
+        var limits = ServiceLimits()
+        limits.maxBodyBytes = 64
+        limits.maxSnapshotBytes = 64
+        let big = String(repeating: " ", count: 200)
+        try await TestApp(limits: limits).run { client in
+            #expect(try await client.send(.put, "/v1/stores/m", ["kind": "mrdam", "dim": 2, "beta": 1]).status == 201)
+            for operation in try OpenAPIDocument.load().withBody.sorted() {
+                let method = HTTPRequest.Method(rawValue: String(operation.split(separator: " ")[0]))!
+                let uri = String(operation.split(separator: " ")[1]).replacingOccurrences(of: "{name}", with: "m")
+                let reply = try await client.send(method, uri, "{\"x\": 1" + big + "}")
+                #expect(reply.status == 413 && operations[operation]?.contains(413) == true, "\(operation): \(reply.status) \(reply.text)")
+            }
         }
     }
 }

@@ -12,23 +12,24 @@ struct AuthMiddleware: RouterMiddleware {
     let policy: AccessPolicy
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        guard policy.requiresKeys, path != "/healthz", path != "/readyz", !(path == "/metrics" && policy.metricsPublic) else {
-            return try await next(request, context)
-        }
+        // Decided on the path's segments as the router reads them (empty ones dropped: `//v1/stores/x`
+        // is routed as `/v1/stores/x`, so it must be checked as that too).
+        let segments = request.uri.path.split(separator: "/").map(String.init)
+        let open = segments == ["healthz"] || segments == ["readyz"] || (segments == ["metrics"] && policy.metricsPublic)
+        guard policy.requiresKeys, !open else { return try await next(request, context) }
         guard let presented = Self.presentedKey(request.headers) else {
             throw Problem(.unauthorized, "an API key is required: send it as 'api-key: KEY' or 'Authorization: Bearer KEY'", headers: [.wwwAuthenticate: "Bearer"])
         }
         guard let key = policy.authenticate(presented) else {
             throw Problem(.unauthorized, "the API key is not valid", headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
         }
-        if Self.writes(request.method, path), key.role == .read {
+        if Self.writes(request.method, segments), key.role == .read {
             throw Problem(.forbidden, "this API key is read-only: it may read, recall and compute energies, not change anything")
         }
-        if let store = Self.storeName(path) {
+        if let store = Self.storeName(segments) {
             guard key.allows(store: store) else { throw Problem(.forbidden, "this API key may not use store '\(store)'") }
-        } else if path.hasPrefix("/v1/"), path != "/v1/stores", !key.allowsEveryStore {
-            throw Problem(.forbidden, "this API key is limited to some stores; \(path) concerns every store")
+        } else if segments.first == "v1", segments != ["v1", "stores"], !key.allowsEveryStore {
+            throw Problem(.forbidden, "this API key is limited to some stores; /\(segments.joined(separator: "/")) concerns every store")
         }
         var context = context
         context.key = key
@@ -45,15 +46,15 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     /// Whether the request changes something: everything but GET/HEAD, recall and energy.
-    static func writes(_ method: HTTPRequest.Method, _ path: String) -> Bool {
+    static func writes(_ method: HTTPRequest.Method, _ segments: [String]) -> Bool {
         if method == .get || method == .head { return false }
-        return !(method == .post && (path.hasSuffix("/recall") || path.hasSuffix("/energy")) && storeName(path) != nil)
+        let computes = segments.count == 4 && storeName(segments) != nil && (segments[3] == "recall" || segments[3] == "energy")
+        return !(method == .post && computes)
     }
 
-    /// The store a `/v1/stores/{name}…` path names.
-    static func storeName(_ path: String) -> String? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count >= 4, parts[1] == "v1", parts[2] == "stores", !parts[3].isEmpty else { return nil }
-        return String(parts[3]).removingPercentEncoding ?? String(parts[3])
+    /// The store a `/v1/stores/{name}…` path names (the raw segment, as the router takes it).
+    static func storeName(_ segments: [String]) -> String? {
+        guard segments.count >= 3, segments[0] == "v1", segments[1] == "stores" else { return nil }
+        return segments[2]
     }
 }

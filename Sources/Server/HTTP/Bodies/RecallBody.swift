@@ -5,10 +5,10 @@ import Core
 struct RecallBody: Decodable {
     /// Descent steps (default 1000, at most the server's limit).
     var depth: Int?
-    /// Step size α ≥ 0 (default 0.1).
-    var alpha: Float?
+    /// Step size α ≥ 0 (default 0.1); read as a Double so that a tiny value rounds to 0 in float32.
+    var alpha: Double?
     /// Early stop once no entry moves by this much (default 0: never).
-    var tolerance: Float?
+    var tolerance: Double?
     /// Whether to return each query's energy trace (default true).
     var trace: Bool?
 
@@ -17,7 +17,9 @@ struct RecallBody: Decodable {
 
     /// The descent parameters for `batch` queries, checked against `limits`; 422 for values out of range.
     func parameters(batch: Int, limits: ServiceLimits) throws -> DescentParameters {
-        let parameters = DescentParameters(alpha: alpha ?? 0.1, depth: depth ?? 1000, tolerance: tolerance ?? 0)
+        let parameters = DescentParameters(
+            alpha: try alpha.map { try CreateStoreBody.float32($0, "alpha") } ?? 0.1, depth: depth ?? 1000,
+            tolerance: try tolerance.map { try CreateStoreBody.float32($0, "tolerance") } ?? 0)
         try parameters.validate()
         guard parameters.depth <= limits.maxDepth else { throw Problem(.unprocessableContent, "depth \(parameters.depth) is over the limit of \(limits.maxDepth)") }
         guard batch <= limits.maxTraceEntries / parameters.depth else {
