@@ -43,4 +43,5 @@ static inline float reduce_max(__m256 v) {
 #define VM_REDUCE_ADD reduce_add
 #define VM_REDUCE_MAX reduce_max
 #include "vector_math_loops.h"
+#include "small_batch_loops.h"
 #endif

@@ -28,4 +28,5 @@ static inline __mmask16 tail_mask(size_t remaining) {
 #define VM_REDUCE_ADD _mm512_reduce_add_ps
 #define VM_REDUCE_MAX _mm512_reduce_max_ps
 #include "vector_math_loops.h"
+#include "small_batch_loops.h"
 #endif

@@ -5,7 +5,7 @@ import Foundation
 /// (Ω [Y, D], b [Y]) plus T, whatever the number of memories. With s(x) = ⟨φ(x), T⟩:
 /// - `lse`: Ẽ(x) = −(1/β) log max(s, ε), ∇Ẽ = −J_φᵀ T / (β s) where s > ε and 0 where the clip is active;
 /// - `sum`: Ẽ(x) = −(1/β) s, ∇Ẽ = −J_φᵀ T / β.
-/// A batch costs two GEMMs (H = √β X Ωᵀ and the back-projection G Ω) plus one feature pass.
+/// A batch costs two products (`RowProducts`: H = √β X Ωᵀ and the back-projection G Ω) plus one feature pass.
 public struct DistributedMemory: EnergyModel {
     /// The random features.
     public let features: RandomFeatures
@@ -120,7 +120,7 @@ public struct DistributedMemory: EnergyModel {
         }
         guard let g = gradients else { return }
         features.omega.withUnsafeBufferPointer { w in
-            BLAS.gemm(m: rows, n: d, k: y, alpha: 1, a: h, lda: y, b: w.baseAddress!, ldb: d, beta: 0, c: g, ldc: d)
+            RowProducts.combine(h, queries: rows, ldp: y, rows: w.baseAddress!, count: y, dim: d, into: g)
         }
         workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
     }

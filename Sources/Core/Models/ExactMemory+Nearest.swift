@@ -7,7 +7,7 @@ public struct NearestMemory: Sendable, Equatable {
 }
 
 extension ExactMemory {
-    /// For each state x_b of X [B, D], the nearest memory (one GEMM X Ξᵀ). Empty when K = 0.
+    /// For each state x_b of X [B, D], the nearest memory (one product X Ξᵀ). Empty when K = 0.
     public func nearest(to states: Matrix) throws -> [NearestMemory] {
         guard states.cols == dim else { throw CoreError.shape("states have dimension \(states.cols), the memory has dimension \(dim)") }
         let k = count, d = dim, b = states.rows
@@ -16,7 +16,7 @@ extension ExactMemory {
         let stateNorms = Self.squaredNorms(states)
         states.values.withUnsafeBufferPointer { x in
             dots.withUnsafeMutableBufferPointer { w in
-                BLAS.gemm(transB: true, m: b, n: k, k: d, alpha: 1, a: x.baseAddress!, lda: d, b: storage.values, ldb: d, beta: 0, c: w.baseAddress!, ldc: k)
+                RowProducts.scores(x.baseAddress!, queries: b, rows: storage.values, count: k, dim: d, into: w.baseAddress!, lds: k)
             }
         }
         return (0..<b).map { r in

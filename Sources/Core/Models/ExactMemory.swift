@@ -4,7 +4,7 @@ import Foundation
 /// from all rows (DESIGN.md, "Exact energies"). With d_μ = ‖x − ξ_μ‖² and a_μ = −β d_μ / 2:
 /// - `lse`: E(x) = −(1/β) logsumexp(a), ∇E = x − Σ_μ p_μ ξ_μ with p = softmax(a);
 /// - `sum`: E(x) = −(1/β) Σ_μ exp(a_μ), ∇E = Σ_μ exp(a_μ)(x − ξ_μ).
-/// A batch costs two GEMMs: X Ξᵀ [B, K] for the distances and P Ξ [B, D] for the gradient.
+/// A batch costs two products (`RowProducts`): X Ξᵀ [B, K] for the distances and P Ξ [B, D] for the gradient.
 public struct ExactMemory: EnergyModel {
     /// Ξ's rows and norms; this version owns the first `count` rows (see `RowStorage`).
     let storage: RowStorage
@@ -125,7 +125,7 @@ public struct ExactMemory: EnergyModel {
         let w = workspace.weights.pointer
         let xi = UnsafePointer(storage.values), norms = UnsafePointer(storage.norms)
         // W = X Ξᵀ [rows, K]
-        BLAS.gemm(transB: true, m: rows, n: k, k: d, alpha: 1, a: x, lda: d, b: xi, ldb: d, beta: 0, c: w, ldc: k)
+        RowProducts.scores(x, queries: rows, rows: xi, count: k, dim: d, into: w, lds: k)
         for r in 0..<rows {
             let xNorm = BLAS.dot(d, x + r * d, x + r * d)
             let (z, top) = VectorMath.gaussianWeights(w + r * k, norms: norms, xNorm: xNorm, beta: beta, shift: energy == .lse, count: k)
@@ -141,7 +141,7 @@ public struct ExactMemory: EnergyModel {
             }
         }
         guard let g = gradients else { return }
-        BLAS.gemm(m: rows, n: d, k: k, alpha: 1, a: w, lda: k, b: xi, ldb: d, beta: 0, c: g, ldc: d)
+        RowProducts.combine(w, queries: rows, ldp: k, rows: xi, count: k, dim: d, into: g)
         workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
     }
 }

@@ -89,7 +89,7 @@ public struct RandomFeatures: Sendable {
     func preactivations(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>) {
         let y = count
         omega.withUnsafeBufferPointer { w in
-            BLAS.gemm(transB: true, m: rows, n: y, k: dim, alpha: beta.squareRoot(), a: x, lda: dim, b: w.baseAddress!, ldb: dim, beta: 0, c: h, ldc: y)
+            RowProducts.scores(x, queries: rows, rows: w.baseAddress!, count: y, dim: dim, alpha: beta.squareRoot(), into: h, lds: y)
         }
     }
 

@@ -1,0 +1,113 @@
+#ifndef ENGRAM_SMALL_BATCH_LOOPS_H
+#define ENGRAM_SMALL_BATCH_LOOPS_H
+
+/// The small-batch products of CVectorMath (contracts in small_batch.h), written once over the macros
+/// of vector_math_loops.h. Every output is one accumulator whose operations (zero, then one FMA per
+/// VM_LANES-wide chunk in a fixed order, then VM_REDUCE_ADD) do not depend on how many rows or queries
+/// are computed beside it, so a query's results are bit for bit the same alone or in any batch.
+/// Register blocks: QB queries × RB rows (dot) or QB queries × CB chunks (combine).
+
+#include <stddef.h>
+
+/// One block of the dot product: s[q·lds + r] = alpha · x_q · a_r for q < QB, r < RB.
+#define SB_DOT_BLOCK(QB, RB)                                                                             \
+static inline void VM_NAME(dot_##QB##x##RB)(const float *a, const float *x, size_t d, float alpha,       \
+                                             float *s, size_t lds) {                                     \
+    VM_F acc[QB][RB];                                                                                    \
+    for (int q = 0; q < QB; q++) for (int r = 0; r < RB; r++) acc[q][r] = VM_SET1(0.0f);                 \
+    for (size_t j = 0; j < d; j += VM_LANES) {                                                           \
+        VM_M m = VM_TAIL(d - j);                                                                         \
+        VM_F av[RB];                                                                                     \
+        for (int r = 0; r < RB; r++) av[r] = VM_LOAD(m, a + r * d + j);                                  \
+        for (int q = 0; q < QB; q++) {                                                                   \
+            VM_F xv = VM_LOAD(m, x + q * d + j);                                                         \
+            for (int r = 0; r < RB; r++) acc[q][r] = VM_FMADD(xv, av[r], acc[q][r]);                     \
+        }                                                                                                \
+    }                                                                                                    \
+    for (int q = 0; q < QB; q++) for (int r = 0; r < RB; r++) s[q * lds + r] = alpha * VM_REDUCE_ADD(acc[q][r]); \
+}
+
+/// One block of the combination: g[q·d + c·VM_LANES + i] = Σ_k p[q·ldp + k] · a[k·d + c·VM_LANES + i]
+/// for q < QB and the CB chunks starting at column j (the last one masked by d).
+#define SB_COMBINE_BLOCK(QB, CB)                                                                         \
+static inline void VM_NAME(combine_##QB##x##CB)(const float *p, size_t ldp, const float *a, size_t rows, \
+                                                size_t d, size_t j, float *g) {                          \
+    VM_F acc[QB][CB];                                                                                    \
+    VM_M m[CB];                                                                                          \
+    for (int c = 0; c < CB; c++) m[c] = VM_TAIL(d - j - c * VM_LANES);                                   \
+    for (int q = 0; q < QB; q++) for (int c = 0; c < CB; c++) acc[q][c] = VM_SET1(0.0f);                 \
+    for (size_t k = 0; k < rows; k++) {                                                                  \
+        VM_F av[CB];                                                                                     \
+        for (int c = 0; c < CB; c++) av[c] = VM_LOAD(m[c], a + k * d + j + c * VM_LANES);                \
+        for (int q = 0; q < QB; q++) {                                                                   \
+            VM_F w = VM_SET1(p[q * ldp + k]);                                                            \
+            for (int c = 0; c < CB; c++) acc[q][c] = VM_FMADD(w, av[c], acc[q][c]);                      \
+        }                                                                                                \
+    }                                                                                                    \
+    for (int q = 0; q < QB; q++) for (int c = 0; c < CB; c++) VM_STORE(g + q * d + j + c * VM_LANES, m[c], acc[q][c]); \
+}
+
+SB_DOT_BLOCK(1, 8) SB_DOT_BLOCK(2, 8) SB_DOT_BLOCK(3, 4) SB_DOT_BLOCK(4, 4)
+SB_DOT_BLOCK(1, 1) SB_DOT_BLOCK(2, 1) SB_DOT_BLOCK(3, 1) SB_DOT_BLOCK(4, 1)
+SB_COMBINE_BLOCK(1, 8) SB_COMBINE_BLOCK(2, 8) SB_COMBINE_BLOCK(3, 4) SB_COMBINE_BLOCK(4, 4)
+SB_COMBINE_BLOCK(1, 1) SB_COMBINE_BLOCK(2, 1) SB_COMBINE_BLOCK(3, 1) SB_COMBINE_BLOCK(4, 1)
+
+/// Rows per full dot block, and chunks per full combine block, for a group of `qb` queries.
+static inline size_t VM_NAME(block_width)(size_t qb) { return qb <= 2 ? 8 : 4; }
+
+void VM_NAME(batch_dot)(const float *a, size_t rows, const float *x, size_t queries, size_t d, float alpha,
+                        float *s, size_t lds) {
+    for (size_t q0 = 0; q0 < queries; q0 += 4) {
+        size_t qb = queries - q0 < 4 ? queries - q0 : 4, rb = VM_NAME(block_width)(qb);
+        const float *xq = x + q0 * d;
+        float *sq = s + q0 * lds;
+        size_t r = 0;
+        for (; r + rb <= rows; r += rb) {
+            switch (qb) {
+            case 1: VM_NAME(dot_1x8)(a + r * d, xq, d, alpha, sq + r, lds); break;
+            case 2: VM_NAME(dot_2x8)(a + r * d, xq, d, alpha, sq + r, lds); break;
+            case 3: VM_NAME(dot_3x4)(a + r * d, xq, d, alpha, sq + r, lds); break;
+            default: VM_NAME(dot_4x4)(a + r * d, xq, d, alpha, sq + r, lds); break;
+            }
+        }
+        for (; r < rows; r++) {
+            switch (qb) {
+            case 1: VM_NAME(dot_1x1)(a + r * d, xq, d, alpha, sq + r, lds); break;
+            case 2: VM_NAME(dot_2x1)(a + r * d, xq, d, alpha, sq + r, lds); break;
+            case 3: VM_NAME(dot_3x1)(a + r * d, xq, d, alpha, sq + r, lds); break;
+            default: VM_NAME(dot_4x1)(a + r * d, xq, d, alpha, sq + r, lds); break;
+            }
+        }
+    }
+}
+
+void VM_NAME(batch_combine)(const float *p, size_t ldp, size_t queries, const float *a, size_t rows, size_t d,
+                            float *g) {
+    size_t chunks = (d + VM_LANES - 1) / VM_LANES;
+    for (size_t q0 = 0; q0 < queries; q0 += 4) {
+        size_t qb = queries - q0 < 4 ? queries - q0 : 4, cb = VM_NAME(block_width)(qb);
+        const float *pq = p + q0 * ldp;
+        float *gq = g + q0 * d;
+        size_t c = 0;
+        for (; c + cb <= chunks; c += cb) {
+            size_t j = c * VM_LANES;
+            switch (qb) {
+            case 1: VM_NAME(combine_1x8)(pq, ldp, a, rows, d, j, gq); break;
+            case 2: VM_NAME(combine_2x8)(pq, ldp, a, rows, d, j, gq); break;
+            case 3: VM_NAME(combine_3x4)(pq, ldp, a, rows, d, j, gq); break;
+            default: VM_NAME(combine_4x4)(pq, ldp, a, rows, d, j, gq); break;
+            }
+        }
+        for (; c < chunks; c++) {
+            size_t j = c * VM_LANES;
+            switch (qb) {
+            case 1: VM_NAME(combine_1x1)(pq, ldp, a, rows, d, j, gq); break;
+            case 2: VM_NAME(combine_2x1)(pq, ldp, a, rows, d, j, gq); break;
+            case 3: VM_NAME(combine_3x1)(pq, ldp, a, rows, d, j, gq); break;
+            default: VM_NAME(combine_4x1)(pq, ldp, a, rows, d, j, gq); break;
+            }
+        }
+    }
+}
+
+#endif
