@@ -1,26 +1,54 @@
 import Synchronization
 
 /// A flag a running descent checks before every step: once set (the client went away, a deadline
-/// passed), the descent stops within one step and throws `Cancellation.Stopped`.
+/// passed), the descent stops within one step and throws `Cancellation.Stopped`. Others can ask to be
+/// told (`whenCancelled`), e.g. a request waiting in a batch.
 public final class Cancellation: Sendable {
-    private let reason = Mutex<String?>(nil)
+    private struct Flag {
+        var reason: String?
+        var handlers: [@Sendable (String) -> Void] = []
+    }
+    private let flag = Mutex(Flag())
 
     public init() {}
 
-    /// Asks the descent to stop; the first reason given is kept.
+    /// Asks the descent to stop; the first reason given is kept, and the handlers run once, here.
     public func cancel(_ why: String) {
-        reason.withLock { if $0 == nil { $0 = why } }
+        let handlers = flag.withLock { flag -> [@Sendable (String) -> Void] in
+            guard flag.reason == nil else { return [] }
+            flag.reason = why
+            defer { flag.handlers = [] }
+            return flag.handlers
+        }
+        for handler in handlers { handler(why) }
     }
 
     /// Why it was cancelled, or nil while it is not.
-    public var why: String? { reason.withLock { $0 } }
+    public var why: String? { flag.withLock { $0.reason } }
+
+    /// Calls `handler` with the reason once this is cancelled (at once if it already is).
+    public func whenCancelled(_ handler: @escaping @Sendable (String) -> Void) {
+        let already = flag.withLock { flag -> String? in
+            if flag.reason == nil { flag.handlers.append(handler) }
+            return flag.reason
+        }
+        if let already { handler(already) }
+    }
 
     /// Thrown by a descent that was cancelled.
     public struct Stopped: Error, CustomStringConvertible {
         /// Why it was cancelled.
         public let reason: String
-        /// The steps it had taken.
-        public let steps: Int
-        public var description: String { "the recall stopped after \(steps) steps: \(reason)" }
+        /// The steps it had taken (nil: it was waiting to start).
+        public let steps: Int?
+
+        public init(reason: String, steps: Int?) {
+            self.reason = reason
+            self.steps = steps
+        }
+
+        public var description: String {
+            steps.map { "the recall stopped after \($0) steps: \(reason)" } ?? "the recall stopped before it started: \(reason)"
+        }
     }
 }

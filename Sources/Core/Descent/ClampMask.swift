@@ -29,4 +29,14 @@ public enum ClampMask: Sendable, Equatable {
         case .perQuery(let mask): mask[b * dim + j]
         }
     }
+
+    /// The mask of each of `batch` queries of dimension `dim`, [batch, D] row-major (for merging the
+    /// masks of several batches into one `.perQuery`). The mask must fit (`validate`).
+    public func perQueryRows(batch: Int, dim: Int) -> [Bool] {
+        switch self {
+        case .none: [Bool](repeating: false, count: batch * dim)
+        case .shared(let mask): [[Bool]](repeating: mask, count: batch).flatMap { $0 }
+        case .perQuery(let mask): mask
+        }
+    }
 }

@@ -6,17 +6,23 @@
 /// shrink with the batch. Buffers are allocated once per call.
 public enum Descent {
     /// Descends from each query of Q [B, D] on `model`, checking `cancellation` before every step.
-    /// Throws for shapes that do not fit, non-finite queries, or invalid parameters, and
-    /// `Cancellation.Stopped` within one step of a cancellation.
+    /// `tolerances` [B], when given, sets each query's own early-stop tolerance in place of
+    /// `parameters.tolerance` (a batch merged from several requests). Throws for shapes that do not fit,
+    /// non-finite queries, or invalid parameters, and `Cancellation.Stopped` within one step of a cancellation.
     public static func run<Model: EnergyModel>(
         _ model: Model, queries: Matrix, parameters: DescentParameters = DescentParameters(), clamp: ClampMask = .none,
-        cancellation: Cancellation? = nil
+        tolerances: [Float]? = nil, cancellation: Cancellation? = nil
     ) throws -> DescentResult {
         try parameters.validate()
         let b = queries.rows, d = model.dim, depth = parameters.depth
         guard queries.cols == d else { throw CoreError.shape("queries have dimension \(queries.cols), the store has dimension \(d)") }
         guard queries.isFinite else { throw CoreError.nonFinite("queries contain NaN or infinity") }
         try clamp.validate(batch: b, dim: d)
+        if let tolerances {
+            guard tolerances.count == b else { throw CoreError.shape("\(tolerances.count) tolerances for \(b) queries") }
+            for tolerance in tolerances { try DescentParameters(alpha: parameters.alpha, depth: depth, tolerance: tolerance).validate() }
+        }
+        let tolerance = tolerances ?? [Float](repeating: parameters.tolerance, count: b)
 
         var result = DescentResult(
             states: queries, energies: Matrix(rows: b, cols: depth), steps: [Int](repeating: depth, count: b),
@@ -27,7 +33,7 @@ public enum Descent {
         let x = ScratchBuffer(count: b * d), gradient = ScratchBuffer(count: b * d), energy = ScratchBuffer(count: b)
         queries.values.withUnsafeBufferPointer { x.pointer.update(from: $0.baseAddress!, count: b * d) }
         var active = Array(0..<b)
-        let alpha = parameters.alpha, tolerance = parameters.tolerance
+        let alpha = parameters.alpha
 
         for t in 0..<depth where !active.isEmpty {
             if let why = cancellation?.why { throw Cancellation.Stopped(reason: why, steps: t) }
@@ -44,7 +50,7 @@ public enum Descent {
                     xr[j] -= delta
                     largest = Swift.max(largest, Swift.abs(delta))
                 }
-                if tolerance > 0, largest < tolerance, t + 1 < depth {
+                if tolerance[query] > 0, largest < tolerance[query], t + 1 < depth {
                     result.steps[query] = t + 1
                     stopped.append(r)
                 }

@@ -14,4 +14,12 @@ public struct DescentResult: Sendable, Equatable {
     public func trace(_ b: Int) -> [Float] {
         Array(energies.values[(b * energies.cols)..<(b * energies.cols + steps[b])])
     }
+
+    /// The results of the queries `range` (a batch merged from several requests, split back).
+    public func queries(_ range: Range<Int>) -> DescentResult {
+        func rows(_ m: Matrix) -> Matrix {
+            Matrix(rows: range.count, cols: m.cols, values: Array(m.values[(range.lowerBound * m.cols)..<(range.upperBound * m.cols)]))
+        }
+        return DescentResult(states: rows(states), energies: rows(energies), steps: Array(steps[range]), finalEnergies: Array(finalEnergies[range]))
+    }
 }
