@@ -24,6 +24,10 @@ struct BenchCommand: AsyncParsableCommand {
     var durability = false
     @Option(help: "With --durability: where its temporary data directory goes (default the current directory, so the disk is the one a server would use).")
     var data: String = "."
+    @Flag(help: "Measure small batches instead: ms per descent step at B = 1 … 64 beside numpy's (bench/numpy_descent.py) in the same run, and the bandwidth implied.")
+    var small = false
+    @Option(help: "With --small: the numpy baseline script.")
+    var numpyScript: String = "bench/numpy_descent.py"
 
     func run() async throws {
         if durability {
@@ -39,6 +43,10 @@ struct BenchCommand: AsyncParsableCommand {
             guard depth >= 1, repeats >= 1 else { throw CommandFailure("--depth and --repeats must be at least 1") }
             if let threads { BLAS.threads = threads }
             if let vectorBits { VectorMath.vectorBits = vectorBits }
+            if small {
+                print(try SmallBatchBenchmark(repeats: repeats, numpyScript: URL(fileURLWithPath: numpyScript)).run())
+                return
+            }
             let report = try Benchmark(depth: depth, repeats: repeats).run()
             if json {
                 let encoder = JSONEncoder()
