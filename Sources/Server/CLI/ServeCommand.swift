@@ -25,7 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (default 127.0.0.1, or ENGRAM_HOST).") var host: String?
     @Option(help: "Port (default 8080, or ENGRAM_PORT; 0 picks a free one).") var port: Int?
     @Option(help: "Data directory (default ./data, or ENGRAM_DATA).") var data: String?
-    @Option(help: "Recalls computed at once; BLAS gets the cores divided among them.") var computeThreads: Int = 1
+    @Option(help: "Recall batches computed at once; BLAS gets the cores divided among them (default: one per core, or ENGRAM_COMPUTE_THREADS).") var computeThreads: Int?
+    @Option(help: "The most queries merged into one recall batch, 1 to \(RowProducts.smallBatchLimit) (default \(RowProducts.smallBatchLimit), or ENGRAM_MAX_BATCH).") var maxBatch: Int?
+    @Option(help: "Microseconds a recall waits for others to batch with (default 300, or ENGRAM_BATCH_DELAY_US; 0 turns batching off).") var batchDelay: Int?
     @Option(help: "Log bytes past which a checkpoint runs (default 67108864, or ENGRAM_CHECKPOINT_BYTES; 0: only on demand and at shutdown).") var checkpointBytes: Int?
     @Option(help: "API snapshots kept per store, the newest (default 3, or ENGRAM_KEEP_SNAPSHOTS).") var keepSnapshots: Int?
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
@@ -39,7 +41,15 @@ struct ServeCommand: AsyncParsableCommand {
         let port = try setting(port, "ENGRAM_PORT", 8080)
         guard (0...65535).contains(port) else { throw ValidationError("the port must be a number from 0 to 65535") }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown log level '\(logLevel)'") }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let computeThreads = try setting(computeThreads, "ENGRAM_COMPUTE_THREADS", cores)
+        let maxBatch = try setting(maxBatch, "ENGRAM_MAX_BATCH", RowProducts.smallBatchLimit)
+        let batchDelay = try setting(batchDelay, "ENGRAM_BATCH_DELAY_US", 300)
         guard computeThreads >= 1 else { throw ValidationError("--compute-threads must be at least 1") }
+        guard (1...RowProducts.smallBatchLimit).contains(maxBatch) else {
+            throw ValidationError("--max-batch must be from 1 to \(RowProducts.smallBatchLimit): larger batches use GEMM, whose results depend on the batch")
+        }
+        guard batchDelay >= 0 else { throw ValidationError("--batch-delay must be 0 or more microseconds") }
         let checkpointBytes = try setting(checkpointBytes, "ENGRAM_CHECKPOINT_BYTES", 64 << 20)
         let keepSnapshots = try setting(keepSnapshots, "ENGRAM_KEEP_SNAPSHOTS", 3)
         guard checkpointBytes >= 0 else { throw ValidationError("--checkpoint-bytes must be 0 or more") }
@@ -73,12 +83,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("cannot use the data directory: \(error)")
         }
 
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        // The cores divided among the compute threads (README, "Threads"): by default one BLAS thread
+        // each, since batches of a few queries do not call BLAS and the parallelism is across batches.
         BLAS.threads = max(1, cores / computeThreads)
         let stores = StoreHost()
         let service = EngramService(
             stores: stores, recalls: ComputePool(width: computeThreads, queue: serviceLimits.maxQueuedRecalls), metrics: ServerMetrics(),
-            openAPI: try EngramService.bundledOpenAPI(), limits: serviceLimits, policy: policy)
+            openAPI: try EngramService.bundledOpenAPI(), limits: serviceLimits, policy: policy,
+            maxBatch: maxBatch, batchDelay: .microseconds(batchDelay))
         let recovery = Task {
             do {
                 let report = try await stores.recover(dataDirectory, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: storeLimits)
@@ -96,7 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
             onServerRunning: { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
                 logger.notice("listening on \(scheme)://\(address)", metadata: [
-                    "compute_threads": "\(computeThreads)", "blas_threads": "\(BLAS.threads)", "data": "\(directory.path)", "api_keys": "\(policy.keys.count)",
+                    "compute_threads": "\(computeThreads)", "blas_threads": "\(BLAS.threads)", "max_batch": "\(maxBatch)", "batch_delay_us": "\(batchDelay)", "data": "\(directory.path)", "api_keys": "\(policy.keys.count)",
                 ])
             },
             logger: logger)

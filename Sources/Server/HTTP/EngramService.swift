@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Hummingbird
 import Store
@@ -12,9 +13,24 @@ struct EngramService: Sendable {
     /// The OpenAPI document served at /openapi.yaml, verbatim.
     let openAPI: String
     /// The limits on one request.
-    var limits = ServiceLimits()
+    let limits: ServiceLimits
     /// The API keys accepted (none: every route open).
-    var policy = AccessPolicy.open
+    let policy: AccessPolicy
+    /// Recalls of a few queries, merged into batches on `recalls`.
+    let batcher: RecallBatcher
+
+    /// A service over `stores`; recalls wait up to `batchDelay` to be merged into batches of at most
+    /// `maxBatch` queries (zero delay: no batching).
+    init(stores: StoreHost, recalls: ComputePool, metrics: ServerMetrics, openAPI: String, limits: ServiceLimits = ServiceLimits(),
+         policy: AccessPolicy = .open, maxBatch: Int = RowProducts.smallBatchLimit, batchDelay: Duration = .microseconds(300)) {
+        self.stores = stores
+        self.recalls = recalls
+        self.metrics = metrics
+        self.openAPI = openAPI
+        self.limits = limits
+        self.policy = policy
+        batcher = RecallBatcher(pool: recalls, maxBatch: maxBatch, delay: batchDelay, metrics: metrics)
+    }
 
     /// The registry; 503 while the server recovers.
     func registry() throws -> StoreRegistry { try stores.registry() }

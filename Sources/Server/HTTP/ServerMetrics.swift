@@ -21,6 +21,16 @@ final class ServerMetrics: Sendable {
             .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250),
             .milliseconds(1000), .milliseconds(2500), .milliseconds(10000), .milliseconds(60000),
         ]
+        factory.valueHistogramBuckets = [
+            "engram_recall_batch_queries": [1, 2, 4, 8, 12, 16, 32, 64],
+            "engram_recall_batch_requests": [1, 2, 4, 8, 12, 16, 32, 64],
+        ]
+        factory.durationHistogramBuckets = [
+            "engram_recall_batch_wait_seconds": [
+                .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+                .milliseconds(5), .milliseconds(10), .milliseconds(50), .milliseconds(250), .milliseconds(1000),
+            ],
+        ]
         self.factory = factory
         stores = Metrics.Gauge(label: "engram_stores", factory: factory)
         memories = Metrics.Gauge(label: "engram_memories", factory: factory)
@@ -37,6 +47,12 @@ final class ServerMetrics: Sendable {
         Metrics.Timer(label: "engram_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
             .recordNanoseconds(nanoseconds)
     }
+
+    /// A histogram of values (e.g. batch sizes) under `label`.
+    func recorder(_ label: String) -> Recorder { Recorder(label: label, aggregate: true, factory: factory) }
+
+    /// A histogram of durations under `label`.
+    func timer(_ label: String) -> Metrics.Timer { Metrics.Timer(label: label, factory: factory) }
 
     /// Adds the descent steps of a recall (Σ over its queries).
     func recordQuerySteps(_ steps: Int) { querySteps.increment(by: steps) }

@@ -21,7 +21,7 @@ struct RecallRoutes {
             let parameters = try body.parameters(batch: queries.rows, limits: limits)
             try Self.checkWorkingMemory(state, batch: queries.rows, depth: parameters.depth, limits: limits)
             let outcome = try await Self.cancellable(context: context, timeout: limits.requestTimeout, metrics: service.metrics) { cancellation in
-                try await service.recalls.run { try state.recall(queries: queries, parameters: parameters, clamp: clamp, cancellation: cancellation) }
+                try await service.batcher.recall(store: store, state: state, queries: queries, parameters: parameters, clamp: clamp, cancellation: cancellation)
             }
             service.metrics.recordQuerySteps(outcome.descent.steps.reduce(0, +))
             return try await JSONResponse.encoded(RecallResponse(outcome, trace: body.trace ?? true), context: context)
