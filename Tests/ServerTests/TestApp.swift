@@ -13,12 +13,12 @@ struct TestApp {
     let data: URL
 
     init(recallThreads: Int = 1, data: URL? = nil, policy: AccessPolicy = .open, limits: ServiceLimits = ServiceLimits(),
-         storeLimits: StoreLimits = StoreLimits()) throws {
+         storeLimits: StoreLimits = StoreLimits(), batchDelay: Duration = .microseconds(300)) throws {
         self.data = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("engram-app-\(UUID().uuidString)")
         let registry = try StoreRegistry.open(DataDirectory(self.data), checkpointBytes: 0, limits: storeLimits).registry
         service = EngramService(
             stores: StoreHost(registry: registry), recalls: ComputePool(width: recallThreads, queue: limits.maxQueuedRecalls),
-            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI(), limits: limits, policy: policy)
+            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI(), limits: limits, policy: policy, batchDelay: batchDelay)
     }
 
     /// An app over `service` as it is (e.g. still recovering).
