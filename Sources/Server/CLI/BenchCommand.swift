@@ -28,17 +28,16 @@ struct BenchCommand: AsyncParsableCommand {
     var small = false
     @Option(help: "With --small: the numpy baseline script.")
     var numpyScript: String = "bench/numpy_descent.py"
+    @Flag(help: "Measure the service instead: this executable's server under wrk, single-query recalls at 1, 16 and 64 connections, batching on and off, JSON and .npy, beside /healthz.")
+    var service = false
+    @Option(help: "With --service: seconds of load per figure.")
+    var duration: Int = 5
+    @Option(parsing: .upToNextOption, help: "With --service: extra arguments for engram serve (e.g. --compute-threads 1).")
+    var serve: [String] = []
 
     func run() async throws {
-        if durability {
-            do {
-                print(try await DurabilityBenchmark(parent: URL(fileURLWithPath: data)).run())
-            } catch {
-                FileHandle.standardError.write(Data("engram bench: error: \(error)\n".utf8))
-                throw ExitCode.failure
-            }
-            return
-        }
+        if service { return try await Self.printing { try await ServiceBenchmark(duration: duration, serveArguments: serve).run() } }
+        if durability { return try await Self.printing { try await DurabilityBenchmark(parent: URL(fileURLWithPath: data)).run() } }
         try CommandFailure.reporting(command: "bench") {
             guard depth >= 1, repeats >= 1 else { throw CommandFailure("--depth and --repeats must be at least 1") }
             if let threads { BLAS.threads = threads }
@@ -55,6 +54,16 @@ struct BenchCommand: AsyncParsableCommand {
             } else {
                 print(report.table)
             }
+        }
+    }
+
+    /// Prints what `report` returns, or its error as one `engram bench: error: …` line and exit 1.
+    private static func printing(_ report: () async throws -> String) async throws {
+        do {
+            print(try await report())
+        } catch {
+            FileHandle.standardError.write(Data("engram bench: error: \(error)\n".utf8))
+            throw ExitCode.failure
         }
     }
 }
