@@ -33,4 +33,18 @@ int engram_vector_bits(void);
 /// tests and comparisons). Returns the width now in use.
 int engram_set_vector_bits(int bits);
 
+/// Whether the CPU runs the loops of exactly `bits` bits: 512 (AVX-512F), 256 (AVX2 with FMA) or 32 (the
+/// scalar loops, always). 0 for any other width.
+int engram_vector_bits_supported(int bits);
+
+/// The functions above with the loops of exactly `bits` bits rather than those in use, so that the widths
+/// can be compared with one another without changing the process-wide choice. `bits` must be a width that
+/// engram_vector_bits_supported accepts.
+void engram_sincosf_bits(int bits, const float *x, float *s, float *c, size_t n);
+void engram_expf_bits(int bits, const float *x, float *y, size_t n);
+float engram_gaussian_weights_bits(int bits, float *row, const float *norms, float x_norm, float neg_half_beta,
+                                   int shift, size_t n, float *max_out);
+float engram_sincos_contract_bits(int bits, float *h, const float *bias, const float *t_cos, const float *t_sin,
+                                  float scale, size_t n);
+
 #endif
