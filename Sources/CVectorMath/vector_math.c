@@ -52,21 +52,7 @@ int engram_vector_bits_supported(int requested) {
 #define DISPATCH(width, name, ...) do { } while (0)
 #endif
 
-void engram_sincosf(const float *x, float *s, float *c, size_t n) { engram_sincosf_bits(bits(), x, s, c, n); }
-
-void engram_expf(const float *x, float *y, size_t n) { engram_expf_bits(bits(), x, y, n); }
-
-float engram_gaussian_weights(float *row, const float *norms, float x_norm, float neg_half_beta,
-                              int shift, size_t n, float *max_out) {
-    return engram_gaussian_weights_bits(bits(), row, norms, x_norm, neg_half_beta, shift, n, max_out);
-}
-
-float engram_sincos_contract(float *h, const float *bias, const float *t_cos, const float *t_sin,
-                             float scale, size_t n) {
-    return engram_sincos_contract_bits(bits(), h, bias, t_cos, t_sin, scale, n);
-}
-
-void engram_sincosf_bits(int width, const float *x, float *s, float *c, size_t n) {
+void engram_sincosf(int width, const float *x, float *s, float *c, size_t n) {
     DISPATCH(width, sincosf, x, s, c, n);
     for (size_t i = 0; i < n; i++) {
         Sleef_float2 r = Sleef_sincosf_u10(x[i]);
@@ -75,13 +61,13 @@ void engram_sincosf_bits(int width, const float *x, float *s, float *c, size_t n
     }
 }
 
-void engram_expf_bits(int width, const float *x, float *y, size_t n) {
+void engram_expf(int width, const float *x, float *y, size_t n) {
     DISPATCH(width, expf, x, y, n);
     for (size_t i = 0; i < n; i++) y[i] = Sleef_expf_u10(x[i]);
 }
 
-float engram_gaussian_weights_bits(int width, float *row, const float *norms, float x_norm, float neg_half_beta,
-                                   int shift, size_t n, float *max_out) {
+float engram_gaussian_weights(int width, float *row, const float *norms, float x_norm, float neg_half_beta,
+                              int shift, size_t n, float *max_out) {
     DISPATCH(width, gaussian_weights, row, norms, x_norm, neg_half_beta, shift, n, max_out);
     float top = -INFINITY;
     for (size_t i = 0; i < n; i++) {
@@ -98,8 +84,8 @@ float engram_gaussian_weights_bits(int width, float *row, const float *norms, fl
     return total;
 }
 
-float engram_sincos_contract_bits(int width, float *h, const float *bias, const float *t_cos, const float *t_sin,
-                                  float scale, size_t n) {
+float engram_sincos_contract(int width, float *h, const float *bias, const float *t_cos, const float *t_sin,
+                             float scale, size_t n) {
     DISPATCH(width, sincos_contract, h, bias, t_cos, t_sin, scale, n);
     float total = 0.0f;
     for (size_t i = 0; i < n; i++) {

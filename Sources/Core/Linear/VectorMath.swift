@@ -8,12 +8,12 @@ public enum VectorMath {
     /// sin[i] = sin(x[i]), cos[i] = cos(x[i]) for i < n. The outputs must not alias x.
     static func sincos(_ x: UnsafePointer<Float>, sin: UnsafeMutablePointer<Float>, cos: UnsafeMutablePointer<Float>, count n: Int,
                        width: VectorWidth = .inUse) {
-        engram_sincosf_bits(Int32(width.bits), x, sin, cos, n)
+        engram_sincosf(Int32(width.bits), x, sin, cos, n)
     }
 
     /// y[i] = exp(x[i]) for i < n; y may be x.
     static func exp(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int, width: VectorWidth = .inUse) {
-        engram_expf_bits(Int32(width.bits), x, y, n)
+        engram_expf(Int32(width.bits), x, y, n)
     }
 
     /// One row of exact-memory weights, in place (see `engram_gaussian_weights`): on entry row[i] = x·ξ_i,
@@ -22,7 +22,7 @@ public enum VectorMath {
     static func gaussianWeights(_ row: UnsafeMutablePointer<Float>, norms: UnsafePointer<Float>, xNorm: Float, beta: Float,
                                 shift: Bool, count n: Int, width: VectorWidth = .inUse) -> (sum: Float, max: Float) {
         var top: Float = 0
-        let sum = engram_gaussian_weights_bits(Int32(width.bits), row, norms, xNorm, -0.5 * beta, shift ? 1 : 0, n, &top)
+        let sum = engram_gaussian_weights(Int32(width.bits), row, norms, xNorm, -0.5 * beta, shift ? 1 : 0, n, &top)
         return (sum, top)
     }
 
@@ -31,7 +31,7 @@ public enum VectorMath {
     /// θ = h + bias.
     static func sincosContract(_ h: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, tCos: UnsafePointer<Float>,
                                tSin: UnsafePointer<Float>, scale: Float, count n: Int, width: VectorWidth = .inUse) -> Float {
-        engram_sincos_contract_bits(Int32(width.bits), h, bias, tCos, tSin, scale, n)
+        engram_sincos_contract(Int32(width.bits), h, bias, tCos, tSin, scale, n)
     }
 
     /// The width in bits of the loops in use: 512 (AVX-512), 256 (AVX2) or 32 (scalar). Setting it picks the
