@@ -61,6 +61,7 @@ bench: release
 # Regenerates the numpy reference fixtures (needs python3 with numpy).
 fixtures:
 	python3 Tests/ServerTests/Fixtures/make_fixtures.py
+	python3 Tests/ServerTests/Fixtures/make_drdam_fixtures.py
 
 clean:
 	rm -rf .build

@@ -35,19 +35,25 @@ int engram_set_vector_bits(int requested) {
     return chosen;
 }
 
-/// Calls the AVX-512 or AVX2 instance of `name` when it is in use (x86-64 only).
+int engram_vector_bits_supported(int requested) {
+    if (requested == 32) return 1;
+    if (requested == 512 || requested == 256) return widest_supported() >= requested;
+    return 0;
+}
+
+/// Calls the AVX-512 or AVX2 instance of `name` when `width` is 512 or 256 (x86-64 only); the caller
+/// then runs the scalar loop.
 #if defined(__x86_64__)
-#define DISPATCH(name, ...) do { \
-    int b = bits(); \
-    if (b == 512) return engram_avx512_##name(__VA_ARGS__); \
-    if (b == 256) return engram_avx2_##name(__VA_ARGS__); \
+#define DISPATCH(width, name, ...) do { \
+    if ((width) == 512) return engram_avx512_##name(__VA_ARGS__); \
+    if ((width) == 256) return engram_avx2_##name(__VA_ARGS__); \
 } while (0)
 #else
-#define DISPATCH(name, ...) do { } while (0)
+#define DISPATCH(width, name, ...) do { } while (0)
 #endif
 
-void engram_sincosf(const float *x, float *s, float *c, size_t n) {
-    DISPATCH(sincosf, x, s, c, n);
+void engram_sincosf(int width, const float *x, float *s, float *c, size_t n) {
+    DISPATCH(width, sincosf, x, s, c, n);
     for (size_t i = 0; i < n; i++) {
         Sleef_float2 r = Sleef_sincosf_u10(x[i]);
         s[i] = r.x;
@@ -55,14 +61,14 @@ void engram_sincosf(const float *x, float *s, float *c, size_t n) {
     }
 }
 
-void engram_expf(const float *x, float *y, size_t n) {
-    DISPATCH(expf, x, y, n);
+void engram_expf(int width, const float *x, float *y, size_t n) {
+    DISPATCH(width, expf, x, y, n);
     for (size_t i = 0; i < n; i++) y[i] = Sleef_expf_u10(x[i]);
 }
 
-float engram_gaussian_weights(float *row, const float *norms, float x_norm, float neg_half_beta,
+float engram_gaussian_weights(int width, float *row, const float *norms, float x_norm, float neg_half_beta,
                               int shift, size_t n, float *max_out) {
-    DISPATCH(gaussian_weights, row, norms, x_norm, neg_half_beta, shift, n, max_out);
+    DISPATCH(width, gaussian_weights, row, norms, x_norm, neg_half_beta, shift, n, max_out);
     float top = -INFINITY;
     for (size_t i = 0; i < n; i++) {
         float d = x_norm + norms[i] - 2.0f * row[i];
@@ -78,9 +84,9 @@ float engram_gaussian_weights(float *row, const float *norms, float x_norm, floa
     return total;
 }
 
-float engram_sincos_contract(float *h, const float *bias, const float *t_cos, const float *t_sin,
+float engram_sincos_contract(int width, float *h, const float *bias, const float *t_cos, const float *t_sin,
                              float scale, size_t n) {
-    DISPATCH(sincos_contract, h, bias, t_cos, t_sin, scale, n);
+    DISPATCH(width, sincos_contract, h, bias, t_cos, t_sin, scale, n);
     float total = 0.0f;
     for (size_t i = 0; i < n; i++) {
         Sleef_float2 r = Sleef_sincosf_u10(h[i] + bias[i]);

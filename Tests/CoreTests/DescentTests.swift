@@ -79,24 +79,4 @@ import Testing
         #expect(result.energies.values.allSatisfy { $0 == .infinity })
         #expect(try model.nearest(to: queries).isEmpty)
     }
-
-    /// The AVX-512, AVX2 and scalar loops compute the same energies and gradients (sizes that are not
-    /// multiples of the vector widths, so the tails are covered too).
-    @Test func vectorAndScalarLoopsAgree() throws {
-        let exact = try ExactMemory(memories: memories, beta: 1.5)
-        let distributed = try distributedModel(.sincos, energy: .lse, memories: memories, features: 300, beta: 1)
-        let previous = VectorMath.vectorBits
-        defer { VectorMath.vectorBits = previous }
-        var results: [[Float]] = []
-        for bits in [512, 256, 32] {
-            VectorMath.vectorBits = bits
-            #expect(VectorMath.vectorBits <= bits)
-            let (e1, g1) = try exact.energiesAndGradients(queries)
-            let (e2, g2) = try distributed.energiesAndGradients(queries)
-            results.append(e1 + g1.values + e2 + g2.values)
-        }
-        let scale = results[0].map(abs).max()!
-        #expect(maxDifference(results[0], results[1]) <= 1e-5 * scale)
-        #expect(maxDifference(results[0], results[2]) <= 1e-5 * scale)
-    }
 }

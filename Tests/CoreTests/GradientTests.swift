@@ -44,12 +44,48 @@ import Testing
         try checkGradient(model, points: randomMatrix(rows: 3, cols: 4, seed: 4, scale: 0.4))
     }
 
-    /// Where the lse clip is active (s ≤ ε) the energy is −log(ε)/β and the gradient is exactly 0.
-    @Test func clippedDistributedGradientIsZero() throws {
-        let features = try RandomFeatures(kind: .sincos, dim: 3, count: 64, beta: 1, seed: 1)
-        let empty = try DistributedMemory(features: features, energy: .lse, eps: 1e-3)
-        let (energies, gradients) = try empty.energiesAndGradients(randomMatrix(rows: 2, cols: 3, seed: 5))
-        #expect(energies.allSatisfy { abs($0 - (-log(Float(1e-3)))) < 1e-4 })
-        #expect(gradients.values.allSatisfy { $0 == 0 })
+    /// The lse clip on a store that holds memories. At points far from them s = ⟨φ(x), T⟩ ≤ ε: the energy is
+    /// −log(ε)/β and the gradient exactly 0. Near them s > ε: the energy is −log(s)/β and the gradient that of
+    /// the energy (central differences). s is computed here in Double from Ω, b and T (`referenceFeatures`),
+    /// not by the model's clip code; both kinds of point must occur, each well away from ε, so the test fails
+    /// if the clip is dropped (clipped energies become −log(s)/β, their gradients non-zero) or applied
+    /// everywhere (the energies near the memories become −log(ε)/β, their gradients 0).
+    @Test(arguments: KernelKind.allCases)
+    func lseClip(kind: KernelKind) throws {
+        let eps: Float = 0.2, beta: Float = 1
+        let map = try RandomFeatures(kind: kind, dim: 4, count: 1024, beta: beta, seed: 7)
+        var model = try DistributedMemory(features: map, energy: .lse, eps: eps)
+        try model.add(randomMatrix(rows: 6, cols: 4, seed: 3, scale: 0.4))
+        let near = randomMatrix(rows: 4, cols: 4, seed: 4, scale: 0.4), far = randomMatrix(rows: 4, cols: 4, seed: 5, scale: 0.4, shift: 4)
+        let points = Matrix(rows: 8, cols: 4, values: near.values + far.values)
+        let s = (0..<points.rows).map { b in zip(referenceFeatures(map, points.row(b)), model.accumulator).reduce(0) { $0 + $1.0 * $1.1 } }
+        let clipped = s.indices.filter { s[$0] <= Double(eps) }, free = s.indices.filter { s[$0] > Double(eps) }
+        try #require(!clipped.isEmpty && !free.isEmpty, "both branches must be reached: s = \(s)")
+        try #require(s.allSatisfy { abs($0 - Double(eps)) > 0.2 * Double(eps) }, "a point too close to the clip: s = \(s)")
+
+        let (energies, gradients) = try model.energiesAndGradients(points)
+        let clippedEnergy = -log(eps) / beta
+        for b in clipped {
+            #expect(abs(energies[b] - clippedEnergy) <= 1e-6 * clippedEnergy, "point \(b), s = \(s[b]): E = \(energies[b])")
+            #expect(gradients.row(b).allSatisfy { $0 == 0 }, "point \(b), s = \(s[b]): ∇E = \(gradients.row(b))")
+        }
+        for b in free {
+            #expect(abs(Double(energies[b]) + log(s[b]) / Double(beta)) <= 1e-4, "point \(b), s = \(s[b]): E = \(energies[b])")
+        }
+        try checkGradient(model, points: Matrix(rowArrays: free.map { points.row($0) }, cols: 4))
+    }
+
+    /// φ(x) [F] in Double from the map's Ω and b, by DESIGN.md's formulas rather than the kernels' code.
+    func referenceFeatures(_ map: RandomFeatures, _ x: [Float]) -> [Double] {
+        let y = map.count, d = map.dim, beta = Double(map.beta), n = Double(y)
+        let h = (0..<y).map { i in beta.squareRoot() * (0..<d).reduce(0.0) { $0 + Double(map.omega[i * d + $1]) * Double(x[$1]) } }
+        let theta = (0..<y).map { h[$0] + Double(map.bias[$0]) }
+        let q = beta * x.reduce(0.0) { $0 + Double($1) * Double($1) }
+        switch map.kind {
+        case .sincos: return theta.map { cos($0) / n.squareRoot() } + theta.map { sin($0) / n.squareRoot() }
+        case .cos: return theta.map { cos($0) * (2 / n).squareRoot() }
+        case .exp: return h.map { exp($0 - q) / n.squareRoot() }
+        case .expexp: return h.map { exp($0 - q) / (2 * n).squareRoot() } + h.map { exp(-$0 - q) / (2 * n).squareRoot() }
+        }
     }
 }

@@ -1,25 +1,28 @@
 import CVectorMath
 
 /// Vector transcendentals and the descent's fused per-row passes over `Float` buffers (SLEEF's 1-ulp
-/// functions; AVX-512, AVX2 or scalar loops, the widest the CPU runs, chosen at run time).
+/// functions; AVX-512, AVX2 or scalar loops, the widest the CPU runs, chosen at run time). Each function
+/// takes the `width` of the loops to run, by default those in use, so that tests can compare the widths
+/// without touching the process-wide choice.
 public enum VectorMath {
     /// sin[i] = sin(x[i]), cos[i] = cos(x[i]) for i < n. The outputs must not alias x.
-    static func sincos(_ x: UnsafePointer<Float>, sin: UnsafeMutablePointer<Float>, cos: UnsafeMutablePointer<Float>, count n: Int) {
-        engram_sincosf(x, sin, cos, n)
+    static func sincos(_ x: UnsafePointer<Float>, sin: UnsafeMutablePointer<Float>, cos: UnsafeMutablePointer<Float>, count n: Int,
+                       width: VectorWidth = .inUse) {
+        engram_sincosf(Int32(width.bits), x, sin, cos, n)
     }
 
     /// y[i] = exp(x[i]) for i < n; y may be x.
-    static func exp(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int) {
-        engram_expf(x, y, n)
+    static func exp(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int, width: VectorWidth = .inUse) {
+        engram_expf(Int32(width.bits), x, y, n)
     }
 
     /// One row of exact-memory weights, in place (see `engram_gaussian_weights`): on entry row[i] = x·ξ_i,
     /// on return row[i] = exp(a_i − m) with a_i = −β‖x − ξ_i‖²/2 and m = max a (or 0 without `shift`).
     /// Returns Σ row and m.
     static func gaussianWeights(_ row: UnsafeMutablePointer<Float>, norms: UnsafePointer<Float>, xNorm: Float, beta: Float,
-                                shift: Bool, count n: Int) -> (sum: Float, max: Float) {
+                                shift: Bool, count n: Int, width: VectorWidth = .inUse) -> (sum: Float, max: Float) {
         var top: Float = 0
-        let sum = engram_gaussian_weights(row, norms, xNorm, -0.5 * beta, shift ? 1 : 0, n, &top)
+        let sum = engram_gaussian_weights(Int32(width.bits), row, norms, xNorm, -0.5 * beta, shift ? 1 : 0, n, &top)
         return (sum, top)
     }
 
@@ -27,8 +30,8 @@ public enum VectorMath {
     /// s = scale Σ (cos θ ⊙ T_cos + sin θ ⊙ T_sin) and leaves h = scale (cos θ ⊙ T_sin − sin θ ⊙ T_cos),
     /// θ = h + bias.
     static func sincosContract(_ h: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, tCos: UnsafePointer<Float>,
-                               tSin: UnsafePointer<Float>, scale: Float, count n: Int) -> Float {
-        engram_sincos_contract(h, bias, tCos, tSin, scale, n)
+                               tSin: UnsafePointer<Float>, scale: Float, count n: Int, width: VectorWidth = .inUse) -> Float {
+        engram_sincos_contract(Int32(width.bits), h, bias, tCos, tSin, scale, n)
     }
 
     /// The width in bits of the loops in use: 512 (AVX-512), 256 (AVX2) or 32 (scalar). Setting it picks the

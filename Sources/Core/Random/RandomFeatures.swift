@@ -17,9 +17,9 @@ public struct RandomFeatures: Sendable {
     public let count: Int
     /// Inverse temperature β > 0.
     public let beta: Float
-    /// The generator's seed.
-    public let seed: UInt64
-    /// Whether Ω is block-orthogonal.
+    /// The generator's seed; nil for features over a given Ω and b (`init(kind:omega:bias:beta:)`).
+    public let seed: UInt64?
+    /// Whether Ω was generated block-orthogonal.
     public let orthogonal: Bool
     /// Ω [Y, D], row-major.
     public let omega: [Float]
