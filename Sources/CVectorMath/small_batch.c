@@ -1,15 +1,13 @@
 #include "small_batch.h"
 #include <math.h>
-#include "vector_math.h"
 #include "vector_math_avx2.h"
 #include "vector_math_avx512.h"
 
-void engram_batch_dot(const float *a, size_t rows, const float *x, size_t queries, size_t d, float alpha,
+void engram_batch_dot(int width, const float *a, size_t rows, const float *x, size_t queries, size_t d, float alpha,
                       float *s, size_t lds) {
 #if defined(__x86_64__)
-    int bits = engram_vector_bits();
-    if (bits == 512) { engram_avx512_batch_dot(a, rows, x, queries, d, alpha, s, lds); return; }
-    if (bits == 256) { engram_avx2_batch_dot(a, rows, x, queries, d, alpha, s, lds); return; }
+    if (width == 512) { engram_avx512_batch_dot(a, rows, x, queries, d, alpha, s, lds); return; }
+    if (width == 256) { engram_avx2_batch_dot(a, rows, x, queries, d, alpha, s, lds); return; }
 #endif
     for (size_t q = 0; q < queries; q++) {
         for (size_t r = 0; r < rows; r++) {
@@ -20,12 +18,11 @@ void engram_batch_dot(const float *a, size_t rows, const float *x, size_t querie
     }
 }
 
-void engram_batch_combine(const float *p, size_t ldp, size_t queries, const float *a, size_t rows, size_t d,
+void engram_batch_combine(int width, const float *p, size_t ldp, size_t queries, const float *a, size_t rows, size_t d,
                           float *g) {
 #if defined(__x86_64__)
-    int bits = engram_vector_bits();
-    if (bits == 512) { engram_avx512_batch_combine(p, ldp, queries, a, rows, d, g); return; }
-    if (bits == 256) { engram_avx2_batch_combine(p, ldp, queries, a, rows, d, g); return; }
+    if (width == 512) { engram_avx512_batch_combine(p, ldp, queries, a, rows, d, g); return; }
+    if (width == 256) { engram_avx2_batch_combine(p, ldp, queries, a, rows, d, g); return; }
 #endif
     for (size_t q = 0; q < queries; q++) {
         float *gq = g + q * d;

@@ -8,20 +8,24 @@ import Testing
     /// that are not multiples of the vector width.
     static let shapes: [(rows: Int, dim: Int)] = [(1, 1), (7, 13), (37, 100), (129, 784)]
 
-    @Test(arguments: shapes, [RowProducts.Path.smallBatch, .gemm])
-    func scoresAndCombinationMatchDoubleSums(shape: (rows: Int, dim: Int), path: RowProducts.Path) {
+    /// The small-batch loops of every width this CPU runs, and GEMM.
+    static let paths: [(RowProducts.Path, VectorWidth)] = [512, 256, 32].compactMap { VectorWidth(bits: $0) }.map { (.smallBatch, $0) }
+        + [(.gemm, .inUse)]
+
+    @Test(arguments: shapes, paths)
+    func scoresAndCombinationMatchDoubleSums(shape: (rows: Int, dim: Int), path: (path: RowProducts.Path, width: VectorWidth)) {
         let (n, d) = shape, b = 6
         let a = randomMatrix(rows: n, cols: d, seed: 1), x = randomMatrix(rows: b, cols: d, seed: 2), p = randomMatrix(rows: b, cols: n, seed: 3)
         var s = [Float](repeating: .nan, count: b * n), g = [Float](repeating: .nan, count: b * d)
         a.values.withUnsafeBufferPointer { a in
             x.values.withUnsafeBufferPointer { x in
                 s.withUnsafeMutableBufferPointer { s in
-                    RowProducts.scores(x.baseAddress!, queries: b, rows: a.baseAddress!, count: n, dim: d, alpha: 0.5, into: s.baseAddress!, lds: n, path: path)
+                    RowProducts.scores(x.baseAddress!, queries: b, rows: a.baseAddress!, count: n, dim: d, alpha: 0.5, into: s.baseAddress!, lds: n, path: path.path, width: path.width)
                 }
             }
             p.values.withUnsafeBufferPointer { p in
                 g.withUnsafeMutableBufferPointer { g in
-                    RowProducts.combine(p.baseAddress!, queries: b, ldp: n, rows: a.baseAddress!, count: n, dim: d, into: g.baseAddress!, path: path)
+                    RowProducts.combine(p.baseAddress!, queries: b, ldp: n, rows: a.baseAddress!, count: n, dim: d, into: g.baseAddress!, path: path.path, width: path.width)
                 }
             }
         }
@@ -39,7 +43,8 @@ import Testing
         }
     }
 
-    @Test func aQueryGetsTheSameBitsAloneAndInAnyBatch() {
+    @Test(arguments: [512, 256, 32].compactMap { VectorWidth(bits: $0) })
+    func aQueryGetsTheSameBitsAloneAndInAnyBatch(width: VectorWidth) {
         let n = 203, d = 131, b = RowProducts.smallBatchLimit
         let a = randomMatrix(rows: n, cols: d, seed: 4), x = randomMatrix(rows: b, cols: d, seed: 5), p = randomMatrix(rows: b, cols: n, seed: 6)
         func products(from first: Int, count: Int) -> (s: [Float], g: [Float]) {
@@ -47,8 +52,8 @@ import Testing
             a.values.withUnsafeBufferPointer { a in
                 x.values.withUnsafeBufferPointer { x in
                     p.values.withUnsafeBufferPointer { p in
-                        RowProducts.scores(x.baseAddress! + first * d, queries: count, rows: a.baseAddress!, count: n, dim: d, into: &s, lds: n)
-                        RowProducts.combine(p.baseAddress! + first * n, queries: count, ldp: n, rows: a.baseAddress!, count: n, dim: d, into: &g)
+                        RowProducts.scores(x.baseAddress! + first * d, queries: count, rows: a.baseAddress!, count: n, dim: d, into: &s, lds: n, width: width)
+                        RowProducts.combine(p.baseAddress! + first * n, queries: count, ldp: n, rows: a.baseAddress!, count: n, dim: d, into: &g, width: width)
                     }
                 }
             }

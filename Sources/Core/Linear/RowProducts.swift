@@ -30,27 +30,27 @@ package enum RowProducts {
         }
     }
 
-    /// S [b, n] (row stride `lds`) = α X Aᵀ for X [b, d] and A [n, d].
+    /// S [b, n] (row stride `lds`) = α X Aᵀ for X [b, d] and A [n, d]; `width`: the small-batch loops to run.
     package static func scores(
         _ x: UnsafePointer<Float>, queries b: Int, rows a: UnsafePointer<Float>, count n: Int, dim d: Int, alpha: Float = 1,
-        into s: UnsafeMutablePointer<Float>, lds: Int, path: Path = .automatic
+        into s: UnsafeMutablePointer<Float>, lds: Int, path: Path = .automatic, width: VectorWidth = .inUse
     ) {
         guard b > 0, n > 0 else { return }
         if path.usesSmallBatch(queries: b) {
-            engram_batch_dot(a, n, x, b, d, alpha, s, lds)
+            engram_batch_dot(Int32(width.bits), a, n, x, b, d, alpha, s, lds)
         } else {
             BLAS.gemm(transB: true, m: b, n: n, k: d, alpha: alpha, a: x, lda: d, b: a, ldb: d, beta: 0, c: s, ldc: lds)
         }
     }
 
-    /// G [b, d] = P A for P [b, n] (row stride `ldp`) and A [n, d].
+    /// G [b, d] = P A for P [b, n] (row stride `ldp`) and A [n, d]; `width`: the small-batch loops to run.
     package static func combine(
         _ p: UnsafePointer<Float>, queries b: Int, ldp: Int, rows a: UnsafePointer<Float>, count n: Int, dim d: Int,
-        into g: UnsafeMutablePointer<Float>, path: Path = .automatic
+        into g: UnsafeMutablePointer<Float>, path: Path = .automatic, width: VectorWidth = .inUse
     ) {
         guard b > 0 else { return }
         if path.usesSmallBatch(queries: b) {
-            engram_batch_combine(p, ldp, b, a, n, d, g)
+            engram_batch_combine(Int32(width.bits), p, ldp, b, a, n, d, g)
         } else {
             BLAS.gemm(m: b, n: d, k: n, alpha: 1, a: p, lda: ldp, b: a, ldb: d, beta: 0, c: g, ldc: d)
         }
