@@ -2,19 +2,20 @@ import Core
 
 extension StoreState {
     /// Descends from each query of Q [B, D] on this version's energy (`tolerances` [B]: each query's own
-    /// early stop, see `Descent.run`). Throws `StoreError.conflict` for a store with no memories,
+    /// early stop, see `Descent.run`; `threads`: the threads its products may use). Throws
+    /// `StoreError.conflict` for a store with no memories,
     /// `CoreError` for shapes or parameters that do not fit, and `Cancellation.Stopped` within one step
     /// of `cancellation`.
     public func recall(queries: Matrix, parameters: DescentParameters, clamp: ClampMask, tolerances: [Float]? = nil,
-                       cancellation: Cancellation? = nil) throws -> RecallOutcome {
+                       threads: Int = 1, cancellation: Cancellation? = nil) throws -> RecallOutcome {
         try checkNotEmpty()
         switch model {
         case .exact(let exact):
-            let descent = try Descent.run(exact, queries: queries, parameters: parameters, clamp: clamp, tolerances: tolerances, cancellation: cancellation)
-            let nearest = try exact.nearest(to: descent.states).map { NearestNeighbour(id: ids[$0.index], index: $0.index, distance: $0.distance) }
+            let descent = try Descent.run(exact, queries: queries, parameters: parameters, clamp: clamp, tolerances: tolerances, threads: threads, cancellation: cancellation)
+            let nearest = try exact.nearest(to: descent.states, threads: threads).map { NearestNeighbour(id: ids[$0.index], index: $0.index, distance: $0.distance) }
             return RecallOutcome(descent: descent, nearest: nearest, version: version)
         case .distributed(let distributed):
-            let descent = try Descent.run(distributed, queries: queries, parameters: parameters, clamp: clamp, tolerances: tolerances, cancellation: cancellation)
+            let descent = try Descent.run(distributed, queries: queries, parameters: parameters, clamp: clamp, tolerances: tolerances, threads: threads, cancellation: cancellation)
             return RecallOutcome(descent: descent, nearest: nil, version: version)
         }
     }

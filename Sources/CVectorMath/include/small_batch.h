@@ -12,9 +12,9 @@
 void engram_batch_dot(int width, const float *a, size_t rows, const float *x, size_t queries, size_t d, float alpha,
                       float *s, size_t lds);
 
-/// g[q·d + j] = Σ_{k < rows} p[q·ldp + k] · a[k·d + j] for q < queries, j < d (summed in order of k);
-/// P [queries, ldp], A [rows, d], G [queries, d] row-major.
+/// g[q·d + j] = Σ_{k < rows} p[q·ldp + k] · a[k·d + j] for q < queries and the columns begin ≤ j < end
+/// (summed in order of k); P [queries, ldp], A [rows, d], G [queries, d] row-major.
 void engram_batch_combine(int width, const float *p, size_t ldp, size_t queries, const float *a, size_t rows, size_t d,
-                          float *g);
+                          size_t begin, size_t end, float *g);
 
 #endif

@@ -9,6 +9,6 @@
     void prefix##batch_dot(const float *a, size_t rows, const float *x, size_t queries, size_t d, float alpha, \
                            float *s, size_t lds); \
     void prefix##batch_combine(const float *p, size_t ldp, size_t queries, const float *a, size_t rows, size_t d, \
-                               float *g);
+                               size_t begin, size_t end, float *g);
 
 #endif

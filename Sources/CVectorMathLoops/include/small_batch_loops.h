@@ -27,14 +27,14 @@ static inline void VM_NAME(dot_##QB##x##RB)(const float *a, const float *x, size
     for (int q = 0; q < QB; q++) for (int r = 0; r < RB; r++) s[q * lds + r] = alpha * VM_REDUCE_ADD(acc[q][r]); \
 }
 
-/// One block of the combination: g[q·d + c·VM_LANES + i] = Σ_k p[q·ldp + k] · a[k·d + c·VM_LANES + i]
-/// for q < QB and the CB chunks starting at column j (the last one masked by d).
+/// One block of the combination: g[q·d + j + c·VM_LANES + i] = Σ_k p[q·ldp + k] · a[k·d + j + c·VM_LANES + i]
+/// for q < QB and the CB chunks starting at column j (the last one masked by `end`).
 #define SB_COMBINE_BLOCK(QB, CB)                                                                         \
 static inline void VM_NAME(combine_##QB##x##CB)(const float *p, size_t ldp, const float *a, size_t rows, \
-                                                size_t d, size_t j, float *g) {                          \
+                                                size_t d, size_t j, size_t end, float *g) {              \
     VM_F acc[QB][CB];                                                                                    \
     VM_M m[CB];                                                                                          \
-    for (int c = 0; c < CB; c++) m[c] = VM_TAIL(d - j - c * VM_LANES);                                   \
+    for (int c = 0; c < CB; c++) m[c] = VM_TAIL(end - j - c * VM_LANES);                                 \
     for (int q = 0; q < QB; q++) for (int c = 0; c < CB; c++) acc[q][c] = VM_SET1(0.0f);                 \
     for (size_t k = 0; k < rows; k++) {                                                                  \
         VM_F av[CB];                                                                                     \
@@ -82,29 +82,29 @@ void VM_NAME(batch_dot)(const float *a, size_t rows, const float *x, size_t quer
 }
 
 void VM_NAME(batch_combine)(const float *p, size_t ldp, size_t queries, const float *a, size_t rows, size_t d,
-                            float *g) {
-    size_t chunks = (d + VM_LANES - 1) / VM_LANES;
+                            size_t begin, size_t end, float *g) {
+    size_t chunks = (end - begin + VM_LANES - 1) / VM_LANES;
     for (size_t q0 = 0; q0 < queries; q0 += 4) {
         size_t qb = queries - q0 < 4 ? queries - q0 : 4, cb = VM_NAME(block_width)(qb);
         const float *pq = p + q0 * ldp;
         float *gq = g + q0 * d;
         size_t c = 0;
         for (; c + cb <= chunks; c += cb) {
-            size_t j = c * VM_LANES;
+            size_t j = begin + c * VM_LANES;
             switch (qb) {
-            case 1: VM_NAME(combine_1x8)(pq, ldp, a, rows, d, j, gq); break;
-            case 2: VM_NAME(combine_2x8)(pq, ldp, a, rows, d, j, gq); break;
-            case 3: VM_NAME(combine_3x4)(pq, ldp, a, rows, d, j, gq); break;
-            default: VM_NAME(combine_4x4)(pq, ldp, a, rows, d, j, gq); break;
+            case 1: VM_NAME(combine_1x8)(pq, ldp, a, rows, d, j, end, gq); break;
+            case 2: VM_NAME(combine_2x8)(pq, ldp, a, rows, d, j, end, gq); break;
+            case 3: VM_NAME(combine_3x4)(pq, ldp, a, rows, d, j, end, gq); break;
+            default: VM_NAME(combine_4x4)(pq, ldp, a, rows, d, j, end, gq); break;
             }
         }
         for (; c < chunks; c++) {
-            size_t j = c * VM_LANES;
+            size_t j = begin + c * VM_LANES;
             switch (qb) {
-            case 1: VM_NAME(combine_1x1)(pq, ldp, a, rows, d, j, gq); break;
-            case 2: VM_NAME(combine_2x1)(pq, ldp, a, rows, d, j, gq); break;
-            case 3: VM_NAME(combine_3x1)(pq, ldp, a, rows, d, j, gq); break;
-            default: VM_NAME(combine_4x1)(pq, ldp, a, rows, d, j, gq); break;
+            case 1: VM_NAME(combine_1x1)(pq, ldp, a, rows, d, j, end, gq); break;
+            case 2: VM_NAME(combine_2x1)(pq, ldp, a, rows, d, j, end, gq); break;
+            case 3: VM_NAME(combine_3x1)(pq, ldp, a, rows, d, j, end, gq); break;
+            default: VM_NAME(combine_4x1)(pq, ldp, a, rows, d, j, end, gq); break;
             }
         }
     }

@@ -7,11 +7,12 @@
 public enum Descent {
     /// Descends from each query of Q [B, D] on `model`, checking `cancellation` before every step.
     /// `tolerances` [B], when given, sets each query's own early-stop tolerance in place of
-    /// `parameters.tolerance` (a batch merged from several requests). Throws for shapes that do not fit,
+    /// `parameters.tolerance` (a batch merged from several requests). The products use up to `threads`
+    /// threads (`RowProducts`; the results do not depend on it). Throws for shapes that do not fit,
     /// non-finite queries, or invalid parameters, and `Cancellation.Stopped` within one step of a cancellation.
     public static func run<Model: EnergyModel>(
         _ model: Model, queries: Matrix, parameters: DescentParameters = DescentParameters(), clamp: ClampMask = .none,
-        tolerances: [Float]? = nil, cancellation: Cancellation? = nil
+        tolerances: [Float]? = nil, threads: Int = 1, cancellation: Cancellation? = nil
     ) throws -> DescentResult {
         try parameters.validate()
         let b = queries.rows, d = model.dim, depth = parameters.depth
@@ -29,7 +30,7 @@ public enum Descent {
             finalEnergies: [Float](repeating: 0, count: b))
         guard b > 0 else { return result }
 
-        let workspace = model.makeWorkspace(batch: b)
+        let workspace = model.makeWorkspace(batch: b, threads: threads)
         let x = ScratchBuffer(count: b * d), gradient = ScratchBuffer(count: b * d), energy = ScratchBuffer(count: b)
         queries.values.withUnsafeBufferPointer { x.pointer.update(from: $0.baseAddress!, count: b * d) }
         var active = Array(0..<b)

@@ -48,13 +48,13 @@ struct RecallCommand: ParsableCommand {
             switch kind {
             case .mrdam:
                 let model = try ExactMemory(memories: memories, beta: beta, energy: energy)
-                result = try Descent.run(model, queries: queries, parameters: parameters, clamp: mask)
-                nearest = try model.nearest(to: result.states)
+                result = try Descent.run(model, queries: queries, parameters: parameters, clamp: mask, threads: BLAS.threads)
+                nearest = try model.nearest(to: result.states, threads: BLAS.threads)
             case .drdam:
                 let map = try RandomFeatures(kind: kernel, dim: memories.cols, count: features, beta: beta, seed: seed, orthogonal: orthogonal)
                 var model = try DistributedMemory(features: map, energy: energy, eps: eps)
                 try model.add(memories)
-                result = try Descent.run(model, queries: queries, parameters: parameters, clamp: mask)
+                result = try Descent.run(model, queries: queries, parameters: parameters, clamp: mask, threads: BLAS.threads)
             }
             do {
                 try FileManager.default.createDirectory(at: outDirectory, withIntermediateDirectories: true)

@@ -83,14 +83,15 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("cannot use the data directory: \(error)")
         }
 
-        // The cores divided among the compute threads (README, "Threads"): by default one BLAS thread
-        // each, since batches of a few queries do not call BLAS and the parallelism is across batches.
+        // The cores divided among the compute threads, for BLAS and the small-batch products alike
+        // (README, "Concurrency and the cores"): by default one thread each, the parallelism being
+        // across batches, so that no thread spins or waits beside another's work.
         BLAS.threads = max(1, cores / computeThreads)
         let stores = StoreHost()
         let service = EngramService(
             stores: stores, recalls: ComputePool(width: computeThreads, queue: serviceLimits.maxQueuedRecalls), metrics: ServerMetrics(),
             openAPI: try EngramService.bundledOpenAPI(), limits: serviceLimits, policy: policy,
-            maxBatch: maxBatch, batchDelay: .microseconds(batchDelay))
+            maxBatch: maxBatch, batchDelay: .microseconds(batchDelay), productThreads: BLAS.threads)
         let recovery = Task {
             do {
                 let report = try await stores.recover(dataDirectory, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: storeLimits)

@@ -2,8 +2,9 @@ import Core
 import Foundation
 
 /// `engram bench --small`: descent steps of a few queries (D = 784; mrdam K = 1000, drdam sincos
-/// Y = 4096) against the numpy descent of `bench/numpy_descent.py` measured in the same run, with the
-/// bandwidth each step implies (the two products read Ξ or Ω once each: 2·4·K·D bytes a step).
+/// Y = 4096), on one thread and on every core, against the numpy descent of `bench/numpy_descent.py`
+/// measured in the same run with one BLAS thread and with BLAS's default, and the bandwidth each step
+/// implies (the two products read Ξ or Ω once each: 2·4·K·D bytes a step).
 struct SmallBatchBenchmark {
     /// Timed runs per figure; the fastest counts.
     let repeats: Int
@@ -18,8 +19,9 @@ struct SmallBatchBenchmark {
         var kind: String
         var size: Int
         var batch: Int
-        /// Engram's time per descent step.
+        /// Engram's time per descent step, on one thread and on every core.
         var seconds: Double
+        var secondsAllCores: Double
         /// numpy's time per step, with BLAS's default threads and with one.
         var numpy: Double?
         var numpyOneThread: Double?
@@ -34,9 +36,11 @@ struct SmallBatchBenchmark {
         var distributed = try DistributedMemory(features: features)
         try distributed.add(Benchmark.data(rows: 1000, cols: Self.dim, stream: 1))
         for b in Self.batches {
-            rows.append(Row(kind: "mrdam", size: 1000, batch: b, seconds: try perStep(exact, batch: b),
+            rows.append(Row(kind: "mrdam", size: 1000, batch: b, seconds: try perStep(exact, batch: b, threads: 1),
+                            secondsAllCores: try perStep(exact, batch: b, threads: cores),
                             numpy: numpy?[["mrdam", "\(b)"]], numpyOneThread: numpyOne?[["mrdam", "\(b)"]]))
-            rows.append(Row(kind: "drdam", size: 4096, batch: b, seconds: try perStep(distributed, batch: b),
+            rows.append(Row(kind: "drdam", size: 4096, batch: b, seconds: try perStep(distributed, batch: b, threads: 1),
+                            secondsAllCores: try perStep(distributed, batch: b, threads: cores),
                             numpy: numpy?[["drdam", "\(b)"]], numpyOneThread: numpyOne?[["drdam", "\(b)"]]))
         }
         return table(rows, numpyFound: numpy != nil)
@@ -44,35 +48,41 @@ struct SmallBatchBenchmark {
 
     private func table(_ rows: [Row], numpyFound: Bool) -> String {
         var lines = [
-            "small batches: D = \(Self.dim), \(Self.depth) steps, best of \(repeats); BLAS threads \(BLAS.threads), transcendentals \(VectorMath.vectorBits)-bit; "
-                + "batches of at most \(RowProducts.smallBatchLimit) use the small-batch loops (one thread), larger ones GEMM",
-            "kind   K/Y    batch  ms/step  GB/s   numpy ms/step  ×numpy  numpy 1-thread  ×numpy",
+            "small batches: D = \(Self.dim), \(Self.depth) steps, best of \(repeats); transcendentals \(VectorMath.vectorBits)-bit; "
+                + "batches of at most \(RowProducts.smallBatchLimit) use the small-batch loops, larger ones GEMM",
+            "ms per step on 1 thread against numpy with OPENBLAS_NUM_THREADS=1, and on \(cores) threads against numpy as BLAS starts; ×numpy = numpy's time / Engram's",
+            "kind   K/Y    batch  1 thread  numpy    ×numpy  \(pad("\(cores) threads", 9)) numpy    ×numpy  GB/s",
         ]
         if !numpyFound { lines.append("(numpy not measured: \(numpyScript.path) did not run; install python3 and numpy)") }
         for r in rows {
-            let gigabytes = 8 * Double(r.size * Self.dim) / r.seconds / 1e9
-            func vs(_ other: Double?) -> [String] {
-                guard let other else { return [pad("-", 14), pad("-", 6)] }
-                return [pad(String(format: "%.4f", other * 1e3), 14), pad(String(format: "%.2f", other / r.seconds), 6)]
-            }
-            lines.append(([pad(r.kind, 6), pad("\(r.size)", 6), pad("\(r.batch)", 6), pad(String(format: "%.4f", r.seconds * 1e3), 8),
-                           pad(String(format: "%.1f", gigabytes), 6)] + vs(r.numpy) + vs(r.numpyOneThread)).joined(separator: " "))
+            // The two products read Ξ or Ω once each: 2·4·K·D bytes a step.
+            let gigabytes = 8 * Double(r.size * Self.dim) / r.secondsAllCores / 1e9
+            func ms(_ seconds: Double?) -> String { seconds.map { String(format: "%.4f", $0 * 1e3) } ?? "-" }
+            func ratio(_ numpy: Double?, _ ours: Double) -> String { numpy.map { String(format: "%.2f", $0 / ours) } ?? "-" }
+            lines.append([pad(r.kind, 6), pad("\(r.size)", 6), pad("\(r.batch)", 6),
+                          pad(ms(r.seconds), 9), pad(ms(r.numpyOneThread), 8), pad(ratio(r.numpyOneThread, r.seconds), 7),
+                          pad(ms(r.secondsAllCores), 9), pad(ms(r.numpy), 8), pad(ratio(r.numpy, r.secondsAllCores), 7),
+                          String(format: "%.1f", gigabytes)].joined(separator: " "))
         }
-        lines.append("×numpy = numpy's time / Engram's (above 1: Engram is faster)")
         return lines.joined(separator: "\n")
     }
+
+    private var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
 
     private func pad(_ s: String, _ width: Int) -> String { s.padding(toLength: max(width, s.count), withPad: " ", startingAt: 0) }
 
     /// The fastest time per step over `repeats` descents of `depth` steps.
-    private func perStep<Model: EnergyModel>(_ model: Model, batch: Int) throws -> Double {
+    private func perStep<Model: EnergyModel>(_ model: Model, batch: Int, threads: Int) throws -> Double {
+        let previous = BLAS.threads
+        BLAS.threads = threads
+        defer { BLAS.threads = previous }
         let queries = Benchmark.data(rows: batch, cols: Self.dim, stream: 2)
         let parameters = DescentParameters(alpha: 0.01, depth: Self.depth)
-        _ = try Descent.run(model, queries: queries, parameters: parameters)
+        _ = try Descent.run(model, queries: queries, parameters: parameters, threads: threads)
         var fastest = Double.infinity
         for _ in 0..<repeats {
             let start = ContinuousClock.now
-            _ = try Descent.run(model, queries: queries, parameters: parameters)
+            _ = try Descent.run(model, queries: queries, parameters: parameters, threads: threads)
             let elapsed = ContinuousClock.now - start
             fastest = min(fastest, Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds))
         }

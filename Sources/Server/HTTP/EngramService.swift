@@ -20,16 +20,16 @@ struct EngramService: Sendable {
     let batcher: RecallBatcher
 
     /// A service over `stores`; recalls wait up to `batchDelay` to be merged into batches of at most
-    /// `maxBatch` queries (zero delay: no batching).
+    /// `maxBatch` queries (zero delay: no batching), whose products use up to `productThreads` threads.
     init(stores: StoreHost, recalls: ComputePool, metrics: ServerMetrics, openAPI: String, limits: ServiceLimits = ServiceLimits(),
-         policy: AccessPolicy = .open, maxBatch: Int = RowProducts.smallBatchLimit, batchDelay: Duration = .microseconds(300)) {
+         policy: AccessPolicy = .open, maxBatch: Int = RowProducts.smallBatchLimit, batchDelay: Duration = .microseconds(300), productThreads: Int = 1) {
         self.stores = stores
         self.recalls = recalls
         self.metrics = metrics
         self.openAPI = openAPI
         self.limits = limits
         self.policy = policy
-        batcher = RecallBatcher(pool: recalls, maxBatch: maxBatch, delay: batchDelay, metrics: metrics)
+        batcher = RecallBatcher(pool: recalls, maxBatch: maxBatch, delay: batchDelay, threads: productThreads, metrics: metrics)
     }
 
     /// The registry; 503 while the server recovers.

@@ -18,13 +18,16 @@ final class RecallBatcher: Sendable {
     let maxBatch: Int
     /// How long a batch waits for more members; zero turns batching off.
     let delay: Duration
+    /// The threads one batch's products may use.
+    let threads: Int
     private let open = Mutex<[RecallBatch.Key: RecallBatch]>([:])
     private let batchQueries: Recorder
     private let batchRequests: Recorder
     private let wait: Metrics.Timer
 
-    init(pool: ComputePool, maxBatch: Int, delay: Duration, metrics: ServerMetrics) {
+    init(pool: ComputePool, maxBatch: Int, delay: Duration, threads: Int = 1, metrics: ServerMetrics) {
         self.pool = pool
+        self.threads = threads
         self.maxBatch = max(1, min(maxBatch, RowProducts.smallBatchLimit))
         self.delay = delay
         batchQueries = metrics.recorder("engram_recall_batch_queries")
@@ -37,7 +40,7 @@ final class RecallBatcher: Sendable {
     func recall(store: MemoryStore, state: StoreState, queries: Matrix, parameters: DescentParameters, clamp: ClampMask,
                 cancellation: Cancellation) async throws -> RecallOutcome {
         guard delay > .zero, queries.rows < maxBatch else {
-            return try await pool.run { try state.recall(queries: queries, parameters: parameters, clamp: clamp, cancellation: cancellation) }
+            return try await pool.run { [threads] in try state.recall(queries: queries, parameters: parameters, clamp: clamp, threads: threads, cancellation: cancellation) }
         }
         let key = RecallBatch.Key(store: ObjectIdentifier(store), version: state.version, depth: parameters.depth, alpha: parameters.alpha.bitPattern)
         return try await withCheckedThrowingContinuation { continuation in
@@ -113,7 +116,7 @@ final class RecallBatcher: Sendable {
         }
         let outcome: RecallOutcome
         do {
-            outcome = try batch.state.recall(queries: queries, parameters: batch.parameters, clamp: clamp, tolerances: tolerances, cancellation: everyoneGone)
+            outcome = try batch.state.recall(queries: queries, parameters: batch.parameters, clamp: clamp, tolerances: tolerances, threads: threads, cancellation: everyoneGone)
         } catch {
             for member in members { finish(member, with: .failure(error)) }
             return
