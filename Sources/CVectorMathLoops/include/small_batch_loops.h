@@ -52,6 +52,16 @@ SB_DOT_BLOCK(1, 1) SB_DOT_BLOCK(2, 1) SB_DOT_BLOCK(3, 1) SB_DOT_BLOCK(4, 1)
 SB_COMBINE_BLOCK(1, 8) SB_COMBINE_BLOCK(2, 8) SB_COMBINE_BLOCK(3, 4) SB_COMBINE_BLOCK(4, 4)
 SB_COMBINE_BLOCK(1, 1) SB_COMBINE_BLOCK(2, 1) SB_COMBINE_BLOCK(3, 1) SB_COMBINE_BLOCK(4, 1)
 
+/// The blocks by the number of queries in a group (1 to 4): full width, and one row or chunk wide.
+typedef void (*VM_NAME(dot_block))(const float *, const float *, size_t, float, float *, size_t);
+typedef void (*VM_NAME(combine_block))(const float *, size_t, const float *, size_t, size_t, size_t, size_t, float *);
+static const VM_NAME(dot_block) VM_NAME(dot_full)[4] = { VM_NAME(dot_1x8), VM_NAME(dot_2x8), VM_NAME(dot_3x4), VM_NAME(dot_4x4) };
+static const VM_NAME(dot_block) VM_NAME(dot_edge)[4] = { VM_NAME(dot_1x1), VM_NAME(dot_2x1), VM_NAME(dot_3x1), VM_NAME(dot_4x1) };
+static const VM_NAME(combine_block) VM_NAME(combine_full)[4] = {
+    VM_NAME(combine_1x8), VM_NAME(combine_2x8), VM_NAME(combine_3x4), VM_NAME(combine_4x4) };
+static const VM_NAME(combine_block) VM_NAME(combine_edge)[4] = {
+    VM_NAME(combine_1x1), VM_NAME(combine_2x1), VM_NAME(combine_3x1), VM_NAME(combine_4x1) };
+
 /// Rows per full dot block, and chunks per full combine block, for a group of `qb` queries.
 static inline size_t VM_NAME(block_width)(size_t qb) { return qb <= 2 ? 8 : 4; }
 
@@ -59,25 +69,9 @@ void VM_NAME(batch_dot)(const float *a, size_t rows, const float *x, size_t quer
                         float *s, size_t lds) {
     for (size_t q0 = 0; q0 < queries; q0 += 4) {
         size_t qb = queries - q0 < 4 ? queries - q0 : 4, rb = VM_NAME(block_width)(qb);
-        const float *xq = x + q0 * d;
-        float *sq = s + q0 * lds;
         size_t r = 0;
-        for (; r + rb <= rows; r += rb) {
-            switch (qb) {
-            case 1: VM_NAME(dot_1x8)(a + r * d, xq, d, alpha, sq + r, lds); break;
-            case 2: VM_NAME(dot_2x8)(a + r * d, xq, d, alpha, sq + r, lds); break;
-            case 3: VM_NAME(dot_3x4)(a + r * d, xq, d, alpha, sq + r, lds); break;
-            default: VM_NAME(dot_4x4)(a + r * d, xq, d, alpha, sq + r, lds); break;
-            }
-        }
-        for (; r < rows; r++) {
-            switch (qb) {
-            case 1: VM_NAME(dot_1x1)(a + r * d, xq, d, alpha, sq + r, lds); break;
-            case 2: VM_NAME(dot_2x1)(a + r * d, xq, d, alpha, sq + r, lds); break;
-            case 3: VM_NAME(dot_3x1)(a + r * d, xq, d, alpha, sq + r, lds); break;
-            default: VM_NAME(dot_4x1)(a + r * d, xq, d, alpha, sq + r, lds); break;
-            }
-        }
+        for (; r + rb <= rows; r += rb) VM_NAME(dot_full)[qb - 1](a + r * d, x + q0 * d, d, alpha, s + q0 * lds + r, lds);
+        for (; r < rows; r++) VM_NAME(dot_edge)[qb - 1](a + r * d, x + q0 * d, d, alpha, s + q0 * lds + r, lds);
     }
 }
 
@@ -86,27 +80,9 @@ void VM_NAME(batch_combine)(const float *p, size_t ldp, size_t queries, const fl
     size_t chunks = (end - begin + VM_LANES - 1) / VM_LANES;
     for (size_t q0 = 0; q0 < queries; q0 += 4) {
         size_t qb = queries - q0 < 4 ? queries - q0 : 4, cb = VM_NAME(block_width)(qb);
-        const float *pq = p + q0 * ldp;
-        float *gq = g + q0 * d;
         size_t c = 0;
-        for (; c + cb <= chunks; c += cb) {
-            size_t j = begin + c * VM_LANES;
-            switch (qb) {
-            case 1: VM_NAME(combine_1x8)(pq, ldp, a, rows, d, j, end, gq); break;
-            case 2: VM_NAME(combine_2x8)(pq, ldp, a, rows, d, j, end, gq); break;
-            case 3: VM_NAME(combine_3x4)(pq, ldp, a, rows, d, j, end, gq); break;
-            default: VM_NAME(combine_4x4)(pq, ldp, a, rows, d, j, end, gq); break;
-            }
-        }
-        for (; c < chunks; c++) {
-            size_t j = begin + c * VM_LANES;
-            switch (qb) {
-            case 1: VM_NAME(combine_1x1)(pq, ldp, a, rows, d, j, end, gq); break;
-            case 2: VM_NAME(combine_2x1)(pq, ldp, a, rows, d, j, end, gq); break;
-            case 3: VM_NAME(combine_3x1)(pq, ldp, a, rows, d, j, end, gq); break;
-            default: VM_NAME(combine_4x1)(pq, ldp, a, rows, d, j, end, gq); break;
-            }
-        }
+        for (; c + cb <= chunks; c += cb) VM_NAME(combine_full)[qb - 1](p + q0 * ldp, ldp, a, rows, d, begin + c * VM_LANES, end, g + q0 * d);
+        for (; c < chunks; c++) VM_NAME(combine_edge)[qb - 1](p + q0 * ldp, ldp, a, rows, d, begin + c * VM_LANES, end, g + q0 * d);
     }
 }
 
