@@ -10,7 +10,8 @@
 # with every request. Schemathesis reads the document the server serves at /openapi.yaml, narrowed
 # for generation only (the Python below: dimension 2 and vectors of 2 numbers, so that generated
 # memories fit the stores they are added to; few vectors, shallow recalls and few features, so that
-# requests finish at once; a few store names and ids). The narrowing only narrows: every request it
+# requests finish at once; a few store names and ids; no query parameters that only go with NumPy
+# bodies, which it cannot generate valid). The narrowing only narrows: every request it
 # allows the served document allows too, and responses are checked against the served document's
 # schemas unchanged. It adds one link (GET /v1/stores to PUT /v1/stores/{name}, passing nothing) so
 # that stateful scenarios can begin by creating a store.
@@ -141,6 +142,12 @@ shared, per_query = recall["clamp"]["oneOf"]
 narrow(shared, "recall.clamp (shared)", minItems=2, maxItems=2)
 narrow(per_query, "recall.clamp (per query)", maxItems=3)
 narrow(per_query["items"], "recall.clamp (per query) items", minItems=2, maxItems=2)
+
+# The query parameters of addMemories, recall and energy go only with an .npy or .npz body, which
+# generation cannot make valid (beside a JSON body they are answered 400): left out, so that generated
+# JSON bodies reach the stores and the computations.
+for path in ["/v1/stores/{name}/memories", "/v1/stores/{name}/recall", "/v1/stores/{name}/energy"]:
+    del doc["paths"][path]["post"]["parameters"]
 
 # Schemathesis 4 starts a stateful scenario only at a POST, or a GET without path parameters, that
 # has links; PUT createStore would be reached only through a link into it. This one (no values

@@ -47,7 +47,7 @@ import Testing
     @Test(arguments: [
         ("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", "big-endian"),
         ("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }", "Fortran"),
-        ("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", "dtype <c8 is not supported"),
+        ("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", "dtype '<c8' is not supported"),
         ("{'descr': '<f4', 'shape': (1,), }", "fortran_order"),
         ("{'descr': '<f4', 'fortran_order': False, 'shape': (1, x), }", "shape"),
         ("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", "needs 12"),

@@ -174,4 +174,25 @@ import Testing
             }
         }
     }
+
+    /// The operations that take vectors answer 415, as documented, for a Content-Type they do not take,
+    /// and 400 for a malformed `.npy`; those that compute answer 406 for an Accept they cannot meet.
+    @Test func contentTypesAndAcceptAreDocumented() async throws {
+        let operations = try OpenAPIDocument.load().operations
+        let vectors = ["POST /v1/stores/{name}/memories", "POST /v1/stores/{name}/memories/forget", "POST /v1/stores/{name}/recall", "POST /v1/stores/{name}/energy"]
+        try await TestApp().run { client in
+            #expect(try await client.send(.put, "/v1/stores/m", ["kind": "mrdam", "dim": 2, "beta": 1]).status == 201)
+            #expect(try await client.send(.post, "/v1/stores/m/memories", ["memories": [[1, 0]]]).status == 200)
+            for operation in vectors {
+                let uri = String(operation.split(separator: " ")[1]).replacingOccurrences(of: "{name}", with: "m")
+                let text = try await client.send(.post, uri, "queries", headers: [.contentType: "text/plain"])
+                #expect(text.status == 415 && operations[operation]?.contains(415) == true, "\(operation): \(text.status) \(text.text)")
+                let npy = try await client.send(.post, uri, "not numpy", headers: [.contentType: "application/x-npy"])
+                #expect(npy.status == 400 && operations[operation]?.contains(400) == true, "\(operation): \(npy.status) \(npy.text)")
+                let accept = try await client.send(.post, uri, ["memories": [[1, 0]], "queries": [[1, 0]], "points": [[1, 0]]], headers: [.accept: "text/html"])
+                let computes = operation.hasSuffix("/recall") || operation.hasSuffix("/energy")
+                #expect(accept.status == (computes ? 406 : 200) && operations[operation]?.contains(406) == computes, "\(operation): \(accept.status) \(accept.text)")
+            }
+        }
+    }
 }

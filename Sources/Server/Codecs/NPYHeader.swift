@@ -46,7 +46,7 @@ struct NPYHeader: Equatable {
                 if peek == "}" { at += 1; break }
                 let key = try string()
                 try expect(":")
-                out[key] = try value()
+                out[key] = try value(of: key)
                 skipSpace()
                 if peek == "," { at += 1; continue }
                 try expect("}")
@@ -55,10 +55,11 @@ struct NPYHeader: Equatable {
             return out
         }
 
-        mutating func value() throws -> Value {
+        mutating func value(of key: String) throws -> Value {
             skipSpace()
             switch peek {
             case "'", "\"": return .string(try string())
+            case "[" where key == "descr": throw NPYError("structured dtypes (a 'descr' list) are not supported")
             case "(", "[": return .tuple(try tuple())
             case "T": try word("True"); return .bool(true)
             case "F": try word("False"); return .bool(false)

@@ -1,8 +1,8 @@
 import Core
 
 /// `POST /v1/stores/{name}/recall`: the options beside `queries` [B, dim] and `clamp` (both read by
-/// `NumericJSON`).
-struct RecallBody: Decodable {
+/// `NumericBody`), as JSON fields or query parameters.
+struct RecallBody: BodyOptions {
     /// Descent steps (default 1000, at most the server's limit).
     var depth: Int?
     /// Step size α ≥ 0 (default 0.1); read as a Double so that a tiny value rounds to 0 in float32.
@@ -12,8 +12,14 @@ struct RecallBody: Decodable {
     /// Whether to return each query's energy trace (default true).
     var trace: Bool?
 
-    /// The numeric fields.
-    static let numeric: [String: NumericJSON.Kind] = ["queries": .matrix, "clamp": .mask]
+    static let names = ["depth", "alpha", "tolerance", "trace"]
+
+    init(query: QueryOptions) throws {
+        depth = try query.int("depth")
+        alpha = try query.double("alpha")
+        tolerance = try query.double("tolerance")
+        trace = try query.bool("trace")
+    }
 
     /// The descent parameters for `batch` queries, checked against `limits`; 422 for values out of range.
     func parameters(batch: Int, limits: ServiceLimits) throws -> DescentParameters {

@@ -41,13 +41,16 @@ struct MemoryRoutes {
     }
 
     /// No options beside the memories.
-    struct NoOptions: Decodable {}
+    struct NoOptions: BodyOptions {
+        static let names: [String] = []
 
-    /// The body's `memories` [K, dim] (through the numeric codec, rows checked as they arrive) and its
-    /// other fields as `T`.
-    static func memories<T: Decodable>(_ request: Request, store: MemoryStore, as: T.Type, limits: ServiceLimits) async throws -> (options: T, memories: Matrix) {
-        let (options, numbers) = try await request.decodeNumeric(
-            as: T.self, fields: ["memories": .matrix], maxRows: limits.maxMemoriesPerRequest, dim: store.state.configuration.dim, limit: limits.maxBodyBytes)
-        return (options, try numbers.required("memories").matrix)
+        init(query: QueryOptions) {}
+    }
+
+    /// The body's `memories` [K, dim] (JSON, `.npy` or `.npz`: see `NumericBody`) and its options as `T`.
+    static func memories<T: BodyOptions>(_ request: Request, store: MemoryStore, as: T.Type, limits: ServiceLimits) async throws -> (options: T, memories: Matrix) {
+        let body = try await NumericBody<T>(
+            request, field: "memories", maxRows: limits.maxMemoriesPerRequest, dim: store.state.configuration.dim, limit: limits.maxBodyBytes)
+        return (body.options, body.matrix)
     }
 }

@@ -5,6 +5,8 @@ import NIOCore
 import Store
 
 /// `/v1/stores/{name}/recall` and `/energy`: the computations, on the compute pool, from one version.
+/// The vectors come as JSON, `.npy` or `.npz` (`NumericBody`); the answer is JSON, or arrays
+/// (`ArrayResponse`) when Accept asks for them.
 /// Each is checked against the limits before anything is allocated for it, and a recall stops within
 /// one descent step when its client disconnects or it passes the request timeout.
 struct RecallRoutes {
@@ -14,27 +16,31 @@ struct RecallRoutes {
         router.post("/v1/stores/{name}/recall") { request, context in
             let store = try service.store(for: context)
             let state = store.state
-            let dim = state.configuration.dim, limits = service.limits
-            let (body, numbers) = try await request.decodeNumeric(as: RecallBody.self, fields: RecallBody.numeric, maxRows: limits.maxQueries, dim: dim, limit: limits.maxBodyBytes)
-            let queries = try numbers.required("queries").matrix
-            let clamp = try numbers.masks["clamp"]?.clamp(batch: queries.rows, dim: dim) ?? .none
+            let limits = service.limits
+            let format = try ResponseFormat(accept: request.headers[.accept])
+            let input = try await NumericBody<RecallBody>(
+                request, field: "queries", takesClamp: true, maxRows: limits.maxQueries, dim: state.configuration.dim, limit: limits.maxBodyBytes)
+            let body = input.options, queries = input.matrix, clamp = input.clamp
             let parameters = try body.parameters(batch: queries.rows, limits: limits)
             try Self.checkWorkingMemory(state, batch: queries.rows, depth: parameters.depth, limits: limits)
             let outcome = try await Self.cancellable(context: context, timeout: limits.requestTimeout, metrics: service.metrics) { cancellation in
                 try await service.batcher.recall(store: store, state: state, queries: queries, parameters: parameters, clamp: clamp, cancellation: cancellation)
             }
             service.metrics.recordQuerySteps(outcome.descent.steps.reduce(0, +))
+            guard format == .json else { return try await ArrayResponse.recall(outcome, trace: body.trace ?? true, format: format) }
             return try await JSONResponse.encoded(RecallResponse(outcome, trace: body.trace ?? true), context: context)
         }
         router.post("/v1/stores/{name}/energy") { request, context in
             let store = try service.store(for: context)
             let state = store.state
             let limits = service.limits
-            let (body, numbers) = try await request.decodeNumeric(as: EnergyBody.self, fields: ["points": .matrix], maxRows: limits.maxQueries, dim: state.configuration.dim, limit: limits.maxBodyBytes)
-            let points = try numbers.required("points").matrix
+            let format = try ResponseFormat(accept: request.headers[.accept])
+            let input = try await NumericBody<EnergyBody>(request, field: "points", maxRows: limits.maxQueries, dim: state.configuration.dim, limit: limits.maxBodyBytes)
+            let body = input.options, points = input.matrix
             try Self.checkWorkingMemory(state, batch: points.rows, depth: 1, limits: limits)
             let wantGradients = body.gradients ?? false
             let (energies, gradients) = try await service.recalls.run { try state.energies(of: points, gradients: wantGradients) }
+            guard format == .json else { return try await ArrayResponse.energy(energies, gradients: gradients, version: state.version, format: format) }
             return try await JSONResponse.encoded(
                 EnergyResponse(energies: energies, gradients: gradients.map { g in (0..<g.rows).map { g.row($0) } }, version: state.version), context: context)
         }

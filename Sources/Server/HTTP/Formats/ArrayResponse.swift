@@ -1,0 +1,58 @@
+import Core
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Store
+
+/// Recall and energy answers as NumPy arrays, for `Accept: application/x-npy` (the main array alone) or
+/// `application/x-npz` (every array, by name), built on a background thread. The store version
+/// answered from travels in the `Engram-Version` header: an array has no room for it.
+///
+/// Recall: `states` float32 [B, D] (the `.npy`); in the `.npz` also `energy` float32 [B] (the final
+/// states' energies), `energies` float32 [B, depth] (the traces, when `trace`: a query that stopped
+/// early repeats its final energy after `steps` entries), `steps` int64 [B] and, for mrdam, `nearest`
+/// int64 [B] (the nearest memory's row), `nearest_id` unicode [B] and `nearest_distance` float32 [B].
+///
+/// Energy: `energies` float32 [B] (the `.npy`); in the `.npz` also `gradients` float32 [B, D] when asked.
+enum ArrayResponse {
+    /// The response header that carries the store version.
+    static let versionHeader = HTTPField.Name("Engram-Version")!
+
+    /// A recall's outcome in `format` (`.npy` or `.npz`).
+    static func recall(_ outcome: RecallOutcome, trace: Bool, format: ResponseFormat) async throws -> Response {
+        try await response(format, version: outcome.version) {
+            let descent = outcome.descent
+            let b = descent.states.rows
+            var arrays = [(name: "states", npy: NPYArray.encode(float32: descent.states.values, shape: [b, descent.states.cols]))]
+            guard format == .npz else { return arrays }
+            arrays.append(("energy", NPYArray.encode(float32: descent.finalEnergies, shape: [b])))
+            if trace { arrays.append(("energies", NPYArray.encode(float32: descent.energies.values, shape: [b, descent.energies.cols]))) }
+            arrays.append(("steps", NPYArray.encode(int64: descent.steps.map(Int64.init), shape: [b])))
+            if let nearest = outcome.nearest {
+                arrays.append(("nearest", NPYArray.encode(int64: nearest.map { Int64($0.index) }, shape: [b])))
+                arrays.append(("nearest_id", NPYArray.encode(strings: nearest.map(\.id))))
+                arrays.append(("nearest_distance", NPYArray.encode(float32: nearest.map(\.distance), shape: [b])))
+            }
+            return arrays
+        }
+    }
+
+    /// Energies [B] and, when computed, gradients [B, D], in `format` (`.npy` or `.npz`).
+    static func energy(_ energies: [Float], gradients: Matrix?, version: UInt64, format: ResponseFormat) async throws -> Response {
+        try await response(format, version: version) {
+            var arrays = [(name: "energies", npy: NPYArray.encode(float32: energies, shape: [energies.count]))]
+            if format == .npz, let gradients {
+                arrays.append(("gradients", NPYArray.encode(float32: gradients.values, shape: [gradients.rows, gradients.cols])))
+            }
+            return arrays
+        }
+    }
+
+    /// A 200 response: the first of `arrays` as an `.npy`, or all of them as an `.npz`.
+    private static func response(_ format: ResponseFormat, version: UInt64, _ arrays: @escaping @Sendable () -> [(name: String, npy: Data)]) async throws -> Response {
+        let body = try await Background.run { format == .npz ? NPZArchive.encode(arrays()) : arrays()[0].npy }
+        return Response(
+            status: .ok, headers: [.contentType: format.mediaType, versionHeader: String(version)],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
