@@ -60,20 +60,22 @@ struct ServiceBenchmark {
         return lines.joined(separator: "\n")
     }
 
-    /// The wrk scripts posting one query as JSON and as `.npy`.
+    /// The wrk scripts posting one query as JSON and as `.npy` (asking for a `.npy` answer).
     private static func writeBodies(in directory: URL) throws -> (json: URL, npy: URL) {
         let query = Benchmark.data(rows: 1, cols: dim, stream: 2).values
         let json = directory.appendingPathComponent("query.json"), npy = directory.appendingPathComponent("query.npy")
         try JSONSerialization.data(withJSONObject: ["queries": [query.map(Double.init)], "depth": 10]).write(to: json)
         try NPYArray.encode(float32: query, shape: [1, dim]).write(to: npy)
         func script(_ body: URL, type: String) throws -> URL {
+            // The answer comes in the same codec as the question.
+            let accept = type == "application/json" ? "" : "\nwrk.headers[\"Accept\"] = \"\(type)\""
             let url = body.appendingPathExtension("lua")
             try """
                 wrk.method = "POST"
                 local f = io.open("\(body.path)", "rb")
                 wrk.body = f:read("*a")
                 f:close()
-                wrk.headers["Content-Type"] = "\(type)"
+                wrk.headers["Content-Type"] = "\(type)"\(accept)
                 """.write(to: url, atomically: true, encoding: .utf8)
             return url
         }
