@@ -24,7 +24,7 @@ struct RecallRoutes {
                 try await service.recalls.run { try state.recall(queries: queries, parameters: parameters, clamp: clamp, cancellation: cancellation) }
             }
             service.metrics.recordQuerySteps(outcome.descent.steps.reduce(0, +))
-            return try await JSONResponse.encoded(RecallResponse(outcome, trace: body.trace ?? true), context: context)
+            return try await JSONResponse.numeric(RecallResponse(outcome, trace: body.trace ?? true))
         }
         router.post("/v1/stores/{name}/energy") { request, context in
             let store = try service.store(for: context)
@@ -35,8 +35,8 @@ struct RecallRoutes {
             try Self.checkWorkingMemory(state, batch: points.rows, depth: 1, limits: limits)
             let wantGradients = body.gradients ?? false
             let (energies, gradients) = try await service.recalls.run { try state.energies(of: points, gradients: wantGradients) }
-            return try await JSONResponse.encoded(
-                EnergyResponse(energies: energies, gradients: gradients.map { g in (0..<g.rows).map { g.row($0) } }, version: state.version), context: context)
+            return try await JSONResponse.numeric(
+                EnergyResponse(energies: energies, gradients: gradients.map { g in (0..<g.rows).map { g.row($0) } }, version: state.version))
         }
     }
 
