@@ -24,8 +24,14 @@ struct BenchCommand: AsyncParsableCommand {
     var durability = false
     @Option(help: "With --durability: where its temporary data directory goes (default the current directory, so the disk is the one a server would use).")
     var data: String = "."
+    @Flag(help: "Measure the numeric JSON codec instead: parse and write MB/s against Foundation's JSONDecoder and JSONEncoder.")
+    var codec = false
 
     func run() async throws {
+        if codec {
+            try CommandFailure.reporting(command: "bench") { print(try CodecBenchmark(repeats: repeats).run()) }
+            return
+        }
         if durability {
             do {
                 print(try await DurabilityBenchmark(parent: URL(fileURLWithPath: data)).run())
