@@ -34,8 +34,11 @@ struct BenchCommand: AsyncParsableCommand {
     var duration: Int = 5
     @Option(parsing: .upToNextOption, help: "With --service: extra arguments for engram serve (e.g. --compute-threads 1).")
     var serve: [String] = []
+    @Flag(help: "Measure the numeric JSON codec instead: parse and write MB/s against Foundation's JSONDecoder and JSONEncoder.")
+    var codec = false
 
     func run() async throws {
+        if codec { return try await Self.printing { try CodecBenchmark(repeats: repeats).run() } }
         if service { return try await Self.printing { try await ServiceBenchmark(duration: duration, serveArguments: serve).run() } }
         if durability { return try await Self.printing { try await DurabilityBenchmark(parent: URL(fileURLWithPath: data)).run() } }
         try CommandFailure.reporting(command: "bench") {

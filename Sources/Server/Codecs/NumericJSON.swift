@@ -6,7 +6,8 @@ import Foundation
 /// their row count checked against a limit and every row's length against the store's dimension as
 /// the rows arrive; every other field is kept as raw JSON and decoded with Codable. So a body of
 /// n bytes costs at most about 2n bytes of floats (a number takes at least 2 bytes of text and 4 in
-/// memory), never a tree of boxed values.
+/// memory), never a tree of boxed values. Numbers are read straight from the bytes and rounded to the
+/// nearest float32 (`DecimalNumber`).
 struct NumericJSON {
     /// A parsed matrix field: [rows, cols] row-major.
     struct Rows {
@@ -185,7 +186,7 @@ struct NumericJSON {
             case UInt8(ascii: "f"): try literal("false")
             case UInt8(ascii: "n"): try literal("null")
             case nil: throw Self.invalid("it ends early")
-            default: _ = try numberToken()
+            default: _ = try number()
             }
         }
 
@@ -196,30 +197,61 @@ struct NumericJSON {
             }
         }
 
-        /// The bytes of a JSON number (grammar checked), or nil when no number starts here.
-        mutating func numberToken() throws -> Range<Int> {
+        /// A JSON number (grammar checked) as a decimal, and the range of its text.
+        mutating func number() throws -> (value: DecimalNumber, text: Range<Int>) {
             let start = index
-            func digits() -> Int {
-                let from = index
-                while let c = peek(), c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") { index += 1 }
-                return index - from
+            var number = DecimalNumber()
+            var digits = 0  // significant digits in number.significand
+            if peek() == UInt8(ascii: "-") {
+                number.negative = true
+                index += 1
             }
-            if peek() == UInt8(ascii: "-") { index += 1 }
-            let integer = digits()
-            guard integer > 0, !(integer > 1 && bytes[index - integer] == UInt8(ascii: "0")) else {
+            let integerStart = index
+            while index < bytes.count, case let d = bytes[index] &- UInt8(ascii: "0"), d < 10 {
+                if digits < 19 {
+                    number.significand = number.significand &* 10 &+ UInt64(d)
+                    if number.significand != 0 { digits += 1 }
+                } else {
+                    number.exponent += 1
+                    if d != 0 { number.exact = false }
+                }
+                index += 1
+            }
+            let integer = index - integerStart
+            guard integer > 0, !(integer > 1 && bytes[integerStart] == UInt8(ascii: "0")) else {
                 throw Self.invalid(start < bytes.count && (bytes[start] == UInt8(ascii: "N") || bytes[start] == UInt8(ascii: "I") || bytes[start] == UInt8(ascii: "-"))
                     ? "NaN and Infinity are not JSON numbers" : "unexpected text at byte \(start)")
             }
             if peek() == UInt8(ascii: ".") {
                 index += 1
-                guard digits() > 0 else { throw Self.invalid("a number has no digits after its point at byte \(start)") }
+                let fractionStart = index
+                while index < bytes.count, case let d = bytes[index] &- UInt8(ascii: "0"), d < 10 {
+                    if digits < 19 {
+                        number.significand = number.significand &* 10 &+ UInt64(d)
+                        if number.significand != 0 { digits += 1 }
+                        number.exponent -= 1
+                    } else if d != 0 {
+                        number.exact = false
+                    }
+                    index += 1
+                }
+                guard index > fractionStart else { throw Self.invalid("a number has no digits after its point at byte \(start)") }
             }
             if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
                 index += 1
-                if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
-                guard digits() > 0 else { throw Self.invalid("a number has no exponent digits at byte \(start)") }
+                let negativeExponent = peek() == UInt8(ascii: "-")
+                if negativeExponent || peek() == UInt8(ascii: "+") { index += 1 }
+                let exponentStart = index
+                var exponent = 0
+                while index < bytes.count, case let d = bytes[index] &- UInt8(ascii: "0"), d < 10 {
+                    // Far beyond float32's range either way; capped so that it cannot overflow.
+                    if exponent < 1_000_000 { exponent = exponent * 10 + Int(d) }
+                    index += 1
+                }
+                guard index > exponentStart else { throw Self.invalid("a number has no exponent digits at byte \(start)") }
+                number.exponent += negativeExponent ? -exponent : exponent
             }
-            return start..<index
+            return (number, start..<index)
         }
 
         /// A JSON number as the nearest float32; a number beyond float32's range is refused.
@@ -230,12 +262,8 @@ struct NumericJSON {
                 }
                 throw Problem(.badRequest, "\(field()): expected a number")
             }
-            let token = try numberToken()
-            let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: token.count + 1) { buffer -> Float in
-                for (i, b) in bytes[token].enumerated() { buffer[i] = CChar(bitPattern: b) }
-                buffer[token.count] = 0
-                return strtof(buffer.baseAddress!, nil)
-            }
+            let (number, token) = try number()
+            let value = number.float32(text: UnsafeBufferPointer(rebasing: bytes[token]))
             guard value.isFinite else {
                 let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[token]), as: UTF8.self)
                 throw Problem(.badRequest, "\(field()): \(text) is beyond float32's range (not valid JSON for this field: numbers must be finite float32)")
@@ -248,6 +276,7 @@ struct NumericJSON {
             guard peek() == UInt8(ascii: "[") else { throw Problem(.badRequest, "\(field): expected an array of arrays of numbers") }
             index += 1
             var out = Rows()
+            let keep = dim ?? .max
             skipSpace()
             if peek() == UInt8(ascii: "]") { index += 1; return out }
             while true {
@@ -256,6 +285,7 @@ struct NumericJSON {
                     throw Problem(.unprocessableContent, "'\(field)' has more than \(maxRows) vectors: the limit is \(maxRows)")
                 }
                 guard peek() == UInt8(ascii: "[") else { throw Problem(.badRequest, "\(field)[\(out.rows)]: expected an array of numbers") }
+                let rowStart = index
                 index += 1
                 var count = 0
                 skipSpace()
@@ -265,7 +295,7 @@ struct NumericJSON {
                         let value = try float(field: "\(field)[\(out.rows)][\(count)]")
                         count += 1
                         // A row longer than the store's dimension is counted, not kept.
-                        if dim.map({ count <= $0 }) ?? true { out.values.append(value) }
+                        if count <= keep { out.values.append(value) }
                         skipSpace()
                         if peek() == UInt8(ascii: ",") { index += 1; continue }
                         try expect(UInt8(ascii: "]"))
@@ -279,6 +309,12 @@ struct NumericJSON {
                     throw Problem(.unprocessableContent, "\(field)[\(out.rows)] has \(count) numbers, \(field)[0] has \(out.cols)")
                 }
                 out.rows += 1
+                if out.rows == 1 {
+                    // Room for as many more rows as the rest of the body would hold if written like
+                    // this one (at most 2 bytes of floats per byte of text), so the array grows rarely.
+                    let rowBytes = index - rowStart + 1
+                    out.values.reserveCapacity(count * min(maxRows, 1 + (bytes.count - index) / rowBytes))
+                }
                 skipSpace()
                 if peek() == UInt8(ascii: ",") { index += 1; continue }
                 try expect(UInt8(ascii: "]"))

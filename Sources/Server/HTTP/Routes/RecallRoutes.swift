@@ -28,7 +28,7 @@ struct RecallRoutes {
             }
             service.metrics.recordQuerySteps(outcome.descent.steps.reduce(0, +))
             guard format == .json else { return try await ArrayResponse.recall(outcome, trace: body.trace ?? true, format: format) }
-            return try await JSONResponse.encoded(RecallResponse(outcome, trace: body.trace ?? true), context: context)
+            return try await JSONResponse.numeric(RecallResponse(outcome, trace: body.trace ?? true))
         }
         router.post("/v1/stores/{name}/energy") { request, context in
             let store = try service.store(for: context)
@@ -41,8 +41,8 @@ struct RecallRoutes {
             let wantGradients = body.gradients ?? false
             let (energies, gradients) = try await service.recalls.run { try state.energies(of: points, gradients: wantGradients) }
             guard format == .json else { return try await ArrayResponse.energy(energies, gradients: gradients, version: state.version, format: format) }
-            return try await JSONResponse.encoded(
-                EnergyResponse(energies: energies, gradients: gradients.map { g in (0..<g.rows).map { g.row($0) } }, version: state.version), context: context)
+            return try await JSONResponse.numeric(
+                EnergyResponse(energies: energies, gradients: gradients.map { g in (0..<g.rows).map { g.row($0) } }, version: state.version))
         }
     }
 
