@@ -87,41 +87,49 @@ import Testing
         #expect(batches == 2, "\(batches) batches")
     }
 
+    /// Without any timing: the batch waits a minute unless it fills, so the leaving request can only
+    /// be answered at once by its cancellation; the others then fill the batch (16 queries with the
+    /// one that left), which runs without it.
     @Test func aRequestThatGoesAwayLeavesAloneAndTheOthersAreAnswered() async throws {
         let (registry, store) = try await Self.store(.mrdam)
         defer { registry.close() }
         let state = store.state
-        let batcher = RecallBatcher(pool: ComputePool(width: 1), maxBatch: 16, delay: .milliseconds(300), metrics: ServerMetrics())
+        let batcher = RecallBatcher(pool: ComputePool(width: 1), maxBatch: 16, delay: .seconds(60), metrics: ServerMetrics())
         let leaving = Cancellation()
-        let requests = Array(Self.requests.prefix(4)).map { r in var r = r; r.depth = 40; return r }
         let gone = Task {
-            try await batcher.recall(
-                store: store, state: state, queries: requests[0].queries, parameters: requests[0].parameters, clamp: requests[0].clamp, cancellation: leaving)
+            try await batcher.recall(store: store, state: state, queries: Self.randomQueries(1, seed: 50), parameters: DescentParameters(alpha: 0.2, depth: 40),
+                                     clamp: .none, cancellation: leaving)
         }
-        async let kept = withThrowingTaskGroup(of: (Int, RecallOutcome).self) { group in
-            for i in 1..<requests.count {
+        try await Task.sleep(for: .milliseconds(20))
+        let cancelled = ContinuousClock.now
+        leaving.cancel("the client closed the connection")
+        await #expect(throws: Cancellation.Stopped.self) { _ = try await gone.value }
+        #expect(ContinuousClock.now - cancelled < .seconds(30), "answered by its cancellation, not when the batch ran")
+        let everyOther: [Bool] = (0..<Self.dim).map { $0 % 2 == 0 }
+        var requests: [Request] = []
+        for i in 0..<5 {
+            var request = Request(queries: Self.randomQueries(3, seed: UInt32(51 + i)))
+            if i == 2 { request.clamp = .shared(everyOther) }
+            if i == 4 { request.tolerance = 0.01 }
+            requests.append(request)
+        }
+        let outcomes = try await withThrowingTaskGroup(of: (Int, RecallOutcome).self) { group in
+            for (i, request) in requests.enumerated() {
                 group.addTask {
-                    (i, try await batcher.recall(store: store, state: state, queries: requests[i].queries, parameters: requests[i].parameters,
-                                                 clamp: requests[i].clamp, cancellation: Cancellation()))
+                    (i, try await batcher.recall(store: store, state: state, queries: request.queries, parameters: request.parameters,
+                                                 clamp: request.clamp, cancellation: Cancellation()))
                 }
             }
             return try await group.reduce(into: [Int: RecallOutcome]()) { $0[$1.0] = $1.1 }
         }
-        try await Task.sleep(for: .milliseconds(50))
-        let cancelled = ContinuousClock.now
-        leaving.cancel("the client closed the connection")
-        await #expect(throws: Cancellation.Stopped.self) { _ = try await gone.value }
-        // Answered at once, not when the batch runs.
-        #expect(ContinuousClock.now - cancelled < .milliseconds(200))
-        let outcomes = try await kept
-        for i in 1..<requests.count {
-            let alone = try state.recall(queries: requests[i].queries, parameters: requests[i].parameters, clamp: requests[i].clamp)
+        for (i, request) in requests.enumerated() {
+            let alone = try state.recall(queries: request.queries, parameters: request.parameters, clamp: request.clamp)
             #expect(outcomes[i]?.descent == alone.descent, "request \(i)")
         }
     }
 
     @Test func concurrentHTTPRecallsAreMergedAndABadOneFailsAlone() async throws {
-        let app = try TestApp(recallThreads: 1, batchDelay: .milliseconds(100))
+        let app = try TestApp(recallThreads: 1, batchDelay: .milliseconds(500))
         try await app.run { client in
             let memories: [[Float]] = Self.randomQueries(20, seed: 40).values.chunked(Self.dim)
             try await client.send(.put, "/v1/stores/m", ["kind": "mrdam", "dim": Self.dim, "beta": 0.5])
