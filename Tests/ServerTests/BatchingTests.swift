@@ -60,7 +60,9 @@ import Testing
         let state = store.state
         let metrics = ServerMetrics()
         // A long delay, so that every request joins its batch before it starts.
-        let batcher = RecallBatcher(pool: ComputePool(width: 2), maxBatch: 16, delay: .milliseconds(200), metrics: metrics)
+        let batcher = RecallBatcher(pool: ComputePool(width: 3), maxBatch: 16, delay: .milliseconds(200), metrics: metrics)
+        let holder = try await Self.holdInFlight(batcher, store: store)
+        defer { holder.cancel("the test is over") }
         let outcomes = try await withThrowingTaskGroup(of: (Int, RecallOutcome).self) { group in
             for (i, request) in Self.requests.enumerated() {
                 group.addTask {
@@ -79,12 +81,12 @@ import Testing
             #expect(alone.descent.states != request.queries)
         }
         #expect(Self.requests.indices.contains { i in outcomes[i]!.descent.steps.contains { $0 < Self.requests[i].depth } })
-        // Two depths, 13 and 6 queries: two batches for ten requests.
+        // Two depths, 13 and 6 queries: two batches for ten requests, and the one holding the batcher.
         let text = metrics.render()
         let batches = try #require(Self.metric("engram_recall_batch_requests_count", in: text))
         let requests = try #require(Self.metric("engram_recall_batch_requests_sum", in: text))
-        #expect(requests == 10)
-        #expect(batches == 2, "\(batches) batches")
+        #expect(requests == 11)
+        #expect(batches == 3, "\(batches) batches")
     }
 
     /// Without any timing: the batch waits a minute unless it fills, so the leaving request can only
@@ -94,7 +96,9 @@ import Testing
         let (registry, store) = try await Self.store(.mrdam)
         defer { registry.close() }
         let state = store.state
-        let batcher = RecallBatcher(pool: ComputePool(width: 1), maxBatch: 16, delay: .seconds(60), metrics: ServerMetrics())
+        let batcher = RecallBatcher(pool: ComputePool(width: 2), maxBatch: 16, delay: .seconds(60), metrics: ServerMetrics())
+        let holder = try await Self.holdInFlight(batcher, store: store)
+        defer { holder.cancel("the test is over") }
         let leaving = Cancellation()
         let gone = Task {
             try await batcher.recall(store: store, state: state, queries: Self.randomQueries(1, seed: 50), parameters: DescentParameters(alpha: 0.2, depth: 40),
@@ -156,6 +160,19 @@ import Testing
             let batches = try #require(Self.metric("engram_recall_batch_requests_count", in: metrics.text))
             #expect(batches < 6, "6 concurrent one-query recalls ran as \(batches) batches")
         }
+    }
+
+    /// Starts a recall of `maxBatch` queries (so never batched) that computes until the returned
+    /// cancellation fires: with it in flight, the recalls that follow are batched rather than run at
+    /// once as a lone client's are. It is counted in the metrics as a batch of one request.
+    static func holdInFlight(_ batcher: RecallBatcher, store: MemoryStore) async throws -> Cancellation {
+        let cancellation = Cancellation()
+        Task {
+            _ = try? await batcher.recall(store: store, state: store.state, queries: randomQueries(batcher.maxBatch, seed: 99),
+                                          parameters: DescentParameters(alpha: 0.01, depth: 100_000_000), clamp: .none, cancellation: cancellation)
+        }
+        while batcher.recallsInFlight == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        return cancellation
     }
 
     /// The value of the first sample named `name` in a Prometheus text exposition.

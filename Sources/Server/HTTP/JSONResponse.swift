@@ -4,9 +4,9 @@ import Store
 /// Large JSON bodies built off Swift's cooperative pool, whose threads (one per core) also serve
 /// `/healthz` and every other request: converting millions of numbers there would hold them all up.
 enum JSONResponse {
-    /// A 200 response with `value` written by `NumericJSONWriter` on a background thread.
+    /// A 200 response with `value` written by `NumericJSONWriter` (on a background thread when large).
     static func numeric(_ value: some NumericJSONEncodable) async throws -> Response {
-        let body = try await Background.run {
+        let body = try await Background.run(converting: value.estimatedBytes) {
             var json = NumericJSONWriter(capacity: value.estimatedBytes)
             value.write(to: &json)
             return json.buffer

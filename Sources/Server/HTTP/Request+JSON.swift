@@ -28,8 +28,8 @@ extension Request {
     /// `maxRows` and `dim` as they arrive) and whose other fields decode as `T`.
     func decodeNumeric<T: Decodable>(as type: T.Type, fields: [String: NumericJSON.Kind], maxRows: Int, dim: Int, limit: Int) async throws -> (options: T, numbers: NumericJSON) {
         let buffer = try await collectBody(upTo: limit)
-        // Parsed on a background thread: a 64 MiB body must not hold a cooperative thread.
-        let numbers = try await Background.run { try buffer.withUnsafeReadableBytes { try NumericJSON($0, fields: fields, maxRows: maxRows, dim: dim) } }
+        // A large body is parsed on a background thread: 64 MiB must not hold a cooperative thread.
+        let numbers = try await Background.run(converting: buffer.readableBytes) { try buffer.withUnsafeReadableBytes { try NumericJSON($0, fields: fields, maxRows: maxRows, dim: dim) } }
         return (try Self.decode(T.self, from: numbers.rest), numbers)
     }
 

@@ -8,7 +8,9 @@ import Synchronization
 /// batch of at most `maxBatch` queries, so that 16 waiting one-query requests cost one pass over
 /// the memories instead of 16. Each request gets exactly the results it would have got alone: the
 /// products of batches up to `RowProducts.smallBatchLimit` queries do not depend on the rows beside
-/// them, and clamps and tolerances stay per query. A batch keeps taking members until a compute
+/// them, and clamps and tolerances stay per query. A recall that arrives while no other is in the
+/// server runs at once: no one is there to join it, and a lone client should not pay the delay on
+/// every request. A batch keeps taking members until a compute
 /// thread starts it; it runs as one unit of the compute pool (whose bounded queue answers 503 with
 /// Retry-After). A member whose client goes away or whose timeout passes is answered at once and
 /// left out; the batch stops only when all its members have gone.
@@ -21,6 +23,11 @@ final class RecallBatcher: Sendable {
     /// The threads one batch's products may use.
     let threads: Int
     private let open = Mutex<[RecallBatch.Key: RecallBatch]>([:])
+    /// Recalls in the batcher, waiting or computing.
+    private let inFlight = Atomic(0)
+
+    /// How many recalls are in the batcher now, waiting or computing.
+    var recallsInFlight: Int { inFlight.load(ordering: .relaxed) }
     private let batchQueries: Recorder
     private let batchRequests: Recorder
     private let wait: Metrics.Timer
@@ -39,7 +46,11 @@ final class RecallBatcher: Sendable {
     /// be. Throws `Cancellation.Stopped` once `cancellation` fires, and the pool's 503 when it is full.
     func recall(store: MemoryStore, state: StoreState, queries: Matrix, parameters: DescentParameters, clamp: ClampMask,
                 cancellation: Cancellation) async throws -> RecallOutcome {
-        guard delay > .zero, queries.rows < maxBatch else {
+        let others = inFlight.add(1, ordering: .relaxed).oldValue
+        defer { inFlight.subtract(1, ordering: .relaxed) }
+        guard delay > .zero, queries.rows < maxBatch, others > 0 else {
+            batchQueries.record(queries.rows)
+            batchRequests.record(1)
             return try await pool.run { [threads] in try state.recall(queries: queries, parameters: parameters, clamp: clamp, threads: threads, cancellation: cancellation) }
         }
         let key = RecallBatch.Key(store: ObjectIdentifier(store), version: state.version, depth: parameters.depth, alpha: parameters.alpha.bitPattern)

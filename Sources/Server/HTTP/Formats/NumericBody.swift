@@ -39,8 +39,8 @@ struct NumericBody<Options: BodyOptions> {
         }
         options = try Options(query: query)
         let buffer = try await request.collectBody(upTo: limit)
-        // Converted on a background thread, as JSON is parsed: a 64 MiB body must not hold a cooperative thread.
-        (matrix, clamp) = try await Background.run {
+        // A large body is converted on a background thread, as JSON is parsed: 64 MiB must not hold a cooperative thread.
+        (matrix, clamp) = try await Background.run(converting: buffer.readableBytes) {
             try buffer.withUnsafeReadableBytes { bytes in
                 codec == .npy
                     ? (try Self.matrix(bytes, field: field, source: "the .npy body", maxRows: maxRows, dim: dim), ClampMask.none)
