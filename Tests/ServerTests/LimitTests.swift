@@ -133,13 +133,14 @@ import Testing
     /// With one compute thread and no queue, a recall arriving while another computes is refused at
     /// once with 503 and Retry-After; a recall passing the request timeout stops and answers 503.
     @Test func queueAndTimeout() async throws {
-        try await TestApp(limits: Self.limits { $0.maxQueuedRecalls = 0; $0.requestTimeout = 0.5 }).run { client in
+        let app = try TestApp(limits: Self.limits { $0.maxQueuedRecalls = 0; $0.requestTimeout = 0.5 })
+        try await app.run { client in
             try await client.send(.put, "/v1/stores/m", ["kind": "mrdam", "dim": 32, "beta": 1])
             let memories: [[Float]] = (0..<256).map { i in (0..<32).map { j in Float((i * 31 + j * 17) % 13) / 13 } }
             try await client.send(.post, "/v1/stores/m/memories", ["memories": memories])
             let started = Date()
             async let long = client.send(.post, "/v1/stores/m/recall", ["queries": Array(memories.prefix(16)), "depth": 100_000, "trace": false])
-            try await Task.sleep(for: .milliseconds(150))
+            while app.service.batcher.recallsInFlight == 0 { try await Task.sleep(for: .milliseconds(5)) }
             let busy = try await client.send(.post, "/v1/stores/m/recall", ["queries": [memories[0]], "depth": 1])
             #expect(busy.status == 503 && busy.headers[.retryAfter] == "1", "\(busy.text)")
             let timedOut = try await long
