@@ -26,8 +26,7 @@ final class ComputePool: Sendable {
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         guard load.add(1, ordering: .relaxed).newValue <= width + queue else {
             load.subtract(1, ordering: .relaxed)
-            throw Problem(.serviceUnavailable, "the server is busy: \(queue) requests are already waiting for the compute threads; retry shortly",
-                          headers: [.retryAfter: "1"])
+            throw busy
         }
         defer { load.subtract(1, ordering: .relaxed) }
         do {
@@ -35,6 +34,16 @@ final class ComputePool: Sendable {
         } catch is NIOThreadPoolError.ThreadPoolInactive {
             throw Problem(.serviceUnavailable, "the server is shutting down", headers: [.retryAfter: "5"])
         }
+    }
+
+    /// Throws the 503 that `run` would throw now, when every thread is busy and the queue is full.
+    func checkRoom() throws {
+        guard load.load(ordering: .relaxed) < width + queue else { throw busy }
+    }
+
+    private var busy: Problem {
+        Problem(.serviceUnavailable, "the server is busy: \(queue) requests are already waiting for the compute threads; retry shortly",
+                headers: [.retryAfter: "1"])
     }
 
     /// Lets queued work finish, then stops the threads.

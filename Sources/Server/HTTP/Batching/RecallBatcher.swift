@@ -53,6 +53,8 @@ final class RecallBatcher: Sendable {
             batchRequests.record(1)
             return try await pool.run { [threads] in try state.recall(queries: queries, parameters: parameters, clamp: clamp, threads: threads, cancellation: cancellation) }
         }
+        // A full pool refuses at once, as it would a recall that came alone.
+        try pool.checkRoom()
         let key = RecallBatch.Key(store: ObjectIdentifier(store), version: state.version, depth: parameters.depth, alpha: parameters.alpha.bitPattern)
         return try await withCheckedThrowingContinuation { continuation in
             let member = RecallBatch.Member(queries: queries, clamp: clamp, tolerance: parameters.tolerance, cancellation: cancellation, continuation: continuation)
