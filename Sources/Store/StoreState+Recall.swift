@@ -12,7 +12,7 @@ extension StoreState {
         switch model {
         case .exact(let exact):
             let descent = try Descent.run(exact, queries: queries, parameters: parameters, clamp: clamp, tolerances: tolerances, threads: threads, cancellation: cancellation)
-            let nearest = try exact.nearest(to: descent.states, threads: threads).map { NearestNeighbour(id: ids[$0.index], index: $0.index, distance: $0.distance) }
+            let nearest = try exact.nearest(to: descent.states).map { NearestNeighbour(id: ids[$0.index], index: $0.index, distance: $0.distance) }
             return RecallOutcome(descent: descent, nearest: nearest, version: version)
         case .distributed(let distributed):
             let descent = try Descent.run(distributed, queries: queries, parameters: parameters, clamp: clamp, tolerances: tolerances, threads: threads, cancellation: cancellation)

@@ -49,7 +49,7 @@ static inline void VM_NAME(combine_##QB##x##CB)(const float *p, size_t ldp, cons
 
 SB_DOT_BLOCK(1, 8) SB_DOT_BLOCK(2, 8) SB_DOT_BLOCK(3, 4) SB_DOT_BLOCK(4, 4)
 SB_DOT_BLOCK(1, 1) SB_DOT_BLOCK(2, 1) SB_DOT_BLOCK(3, 1) SB_DOT_BLOCK(4, 1)
-SB_COMBINE_BLOCK(1, 8) SB_COMBINE_BLOCK(2, 8) SB_COMBINE_BLOCK(3, 4) SB_COMBINE_BLOCK(4, 4)
+SB_COMBINE_BLOCK(1, 16) SB_COMBINE_BLOCK(2, 8) SB_COMBINE_BLOCK(3, 4) SB_COMBINE_BLOCK(4, 4)
 SB_COMBINE_BLOCK(1, 1) SB_COMBINE_BLOCK(2, 1) SB_COMBINE_BLOCK(3, 1) SB_COMBINE_BLOCK(4, 1)
 
 /// The blocks by the number of queries in a group (1 to 4): full width, and one row or chunk wide.
@@ -58,12 +58,13 @@ typedef void (*VM_NAME(combine_block))(const float *, size_t, const float *, siz
 static const VM_NAME(dot_block) VM_NAME(dot_full)[4] = { VM_NAME(dot_1x8), VM_NAME(dot_2x8), VM_NAME(dot_3x4), VM_NAME(dot_4x4) };
 static const VM_NAME(dot_block) VM_NAME(dot_edge)[4] = { VM_NAME(dot_1x1), VM_NAME(dot_2x1), VM_NAME(dot_3x1), VM_NAME(dot_4x1) };
 static const VM_NAME(combine_block) VM_NAME(combine_full)[4] = {
-    VM_NAME(combine_1x8), VM_NAME(combine_2x8), VM_NAME(combine_3x4), VM_NAME(combine_4x4) };
+    VM_NAME(combine_1x16), VM_NAME(combine_2x8), VM_NAME(combine_3x4), VM_NAME(combine_4x4) };
 static const VM_NAME(combine_block) VM_NAME(combine_edge)[4] = {
     VM_NAME(combine_1x1), VM_NAME(combine_2x1), VM_NAME(combine_3x1), VM_NAME(combine_4x1) };
 
 /// Rows per full dot block, and chunks per full combine block, for a group of `qb` queries.
 static inline size_t VM_NAME(block_width)(size_t qb) { return qb <= 2 ? 8 : 4; }
+static inline size_t VM_NAME(combine_width)(size_t qb) { return qb == 1 ? 16 : qb == 2 ? 8 : 4; }
 
 void VM_NAME(batch_dot)(const float *a, size_t rows, const float *x, size_t queries, size_t d, float alpha,
                         float *s, size_t lds) {
@@ -79,7 +80,7 @@ void VM_NAME(batch_combine)(const float *p, size_t ldp, size_t queries, const fl
                             size_t begin, size_t end, float *g) {
     size_t chunks = (end - begin + VM_LANES - 1) / VM_LANES;
     for (size_t q0 = 0; q0 < queries; q0 += 4) {
-        size_t qb = queries - q0 < 4 ? queries - q0 : 4, cb = VM_NAME(block_width)(qb);
+        size_t qb = queries - q0 < 4 ? queries - q0 : 4, cb = VM_NAME(combine_width)(qb);
         size_t c = 0;
         for (; c + cb <= chunks; c += cb) VM_NAME(combine_full)[qb - 1](p + q0 * ldp, ldp, a, rows, d, begin + c * VM_LANES, end, g + q0 * d);
         for (; c < chunks; c++) VM_NAME(combine_edge)[qb - 1](p + q0 * ldp, ldp, a, rows, d, begin + c * VM_LANES, end, g + q0 * d);

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// Batched gradient descent on an energy (DESIGN.md, "Descent").
 ///
 /// x⁽⁰⁾ = q; for t = 0 … depth−1: record E(x⁽ᵗ⁾), then x⁽ᵗ⁺¹⁾ = x⁽ᵗ⁾ − α ∇E(x⁽ᵗ⁾) on the entries that are
@@ -7,8 +10,9 @@
 public enum Descent {
     /// Descends from each query of Q [B, D] on `model`, checking `cancellation` before every step.
     /// `tolerances` [B], when given, sets each query's own early-stop tolerance in place of
-    /// `parameters.tolerance` (a batch merged from several requests). The products use up to `threads`
-    /// threads (`RowProducts`; the results do not depend on it). Throws for shapes that do not fit,
+    /// `parameters.tolerance` (a batch merged from several requests). With `threads` > 1, a batch of 2 to
+    /// `RowProducts.smallBatchLimit` queries is split into that many groups that descend side by side:
+    /// the small-batch products make each query's results the same bits either way. Throws for shapes that do not fit,
     /// non-finite queries, or invalid parameters, and `Cancellation.Stopped` within one step of a cancellation.
     public static func run<Model: EnergyModel>(
         _ model: Model, queries: Matrix, parameters: DescentParameters = DescentParameters(), clamp: ClampMask = .none,
@@ -24,13 +28,17 @@ public enum Descent {
             for tolerance in tolerances { try DescentParameters(alpha: parameters.alpha, depth: depth, tolerance: tolerance).validate() }
         }
         let tolerance = tolerances ?? [Float](repeating: parameters.tolerance, count: b)
+        if threads > 1, b > 1, b <= RowProducts.smallBatchLimit {
+            return try split(model, queries: queries, parameters: parameters, clamp: clamp, tolerances: tolerance,
+                             groups: Swift.min(threads, b), cancellation: cancellation)
+        }
 
         var result = DescentResult(
             states: queries, energies: Matrix(rows: b, cols: depth), steps: [Int](repeating: depth, count: b),
             finalEnergies: [Float](repeating: 0, count: b))
         guard b > 0 else { return result }
 
-        let workspace = model.makeWorkspace(batch: b, threads: threads)
+        let workspace = model.makeWorkspace(batch: b)
         let x = ScratchBuffer(count: b * d), gradient = ScratchBuffer(count: b * d), energy = ScratchBuffer(count: b)
         queries.values.withUnsafeBufferPointer { x.pointer.update(from: $0.baseAddress!, count: b * d) }
         var active = Array(0..<b)
@@ -72,6 +80,32 @@ public enum Descent {
             for t in result.steps[query]..<depth { result.energies[query, t] = result.finalEnergies[query] }
         }
         return result
+    }
+
+    /// The descent of Q [B, D] as `groups` contiguous groups of queries, each on its own thread.
+    private static func split<Model: EnergyModel>(
+        _ model: Model, queries: Matrix, parameters: DescentParameters, clamp: ClampMask, tolerances: [Float], groups: Int,
+        cancellation: Cancellation?
+    ) throws -> DescentResult {
+        let b = queries.rows, d = queries.cols
+        let bounds = (0...groups).map { $0 * b / groups }
+        let parts = Mutex([Int: Result<DescentResult, any Error>]())
+        DispatchQueue.concurrentPerform(iterations: groups) { g in
+            let range = bounds[g]..<bounds[g + 1]
+            let entries = (range.lowerBound * d)..<(range.upperBound * d)
+            let group = Matrix(rows: range.count, cols: d, values: Array(queries.values[entries]))
+            let groupClamp: ClampMask = switch clamp {
+            case .none: .none
+            case .shared(let mask): .shared(mask)
+            case .perQuery(let mask): .perQuery(Array(mask[entries]))
+            }
+            let result = Result {
+                try run(model, queries: group, parameters: parameters, clamp: groupClamp, tolerances: Array(tolerances[range]), cancellation: cancellation)
+            }
+            parts.withLock { $0[g] = result }
+        }
+        let results = try parts.withLock { parts in try (0..<groups).map { try parts[$0]!.get() } }
+        return DescentResult(joining: results)
     }
 
     /// Copies the rows `removing` (ascending working-row indices) of X out to their queries' rows of

@@ -23,3 +23,14 @@ public struct DescentResult: Sendable, Equatable {
         return DescentResult(states: rows(states), energies: rows(energies), steps: Array(steps[range]), finalEnergies: Array(finalEnergies[range]))
     }
 }
+
+extension DescentResult {
+    /// The results of consecutive groups of queries, as one result (their rows in order).
+    init(joining parts: [DescentResult]) {
+        func rows(_ matrices: [Matrix]) -> Matrix {
+            Matrix(rows: matrices.reduce(0) { $0 + $1.rows }, cols: matrices[0].cols, values: matrices.flatMap(\.values))
+        }
+        self.init(states: rows(parts.map(\.states)), energies: rows(parts.map(\.energies)), steps: parts.flatMap(\.steps),
+                  finalEnergies: parts.flatMap(\.finalEnergies))
+    }
+}

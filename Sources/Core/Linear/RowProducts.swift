@@ -1,5 +1,4 @@
 import CVectorMath
-import Dispatch
 
 /// The two products of a descent step over a row matrix A [n, d] (Ξ for MrDAM, Ω for DrDAM) for a
 /// batch X [b, d]: the scores S = α X Aᵀ [b, n] and the combination G = P A [b, d] of a weight matrix
@@ -9,8 +8,6 @@ import Dispatch
 /// per four queries without BLAS's packing (which costs as much as the product itself at b = 1), and
 /// each output is computed by the same operations whatever the batch around it, so a query's descent
 /// is bit for bit the same alone or batched with others of that size. Larger batches use GEMM.
-/// With `threads` > 1 a large enough small-batch product is split between threads, by rows of A for
-/// the scores and by columns for the combination, which changes no output's operations.
 package enum RowProducts {
     /// The most queries the small-batch loops take; beyond it GEMM is faster (`engram bench --small`).
     package static let smallBatchLimit = 16
@@ -36,13 +33,11 @@ package enum RowProducts {
     /// S [b, n] (row stride `lds`) = α X Aᵀ for X [b, d] and A [n, d]; `width`: the small-batch loops to run.
     package static func scores(
         _ x: UnsafePointer<Float>, queries b: Int, rows a: UnsafePointer<Float>, count n: Int, dim d: Int, alpha: Float = 1,
-        into s: UnsafeMutablePointer<Float>, lds: Int, path: Path = .automatic, width: VectorWidth = .inUse, threads: Int = 1
+        into s: UnsafeMutablePointer<Float>, lds: Int, path: Path = .automatic, width: VectorWidth = .inUse
     ) {
         guard b > 0, n > 0 else { return }
         if path.usesSmallBatch(queries: b) {
-            split(n, into: parts(threads, work: b * n * d), multipleOf: 1) { rows in
-                engram_batch_dot(Int32(width.bits), a + rows.lowerBound * d, rows.count, x, b, d, alpha, s + rows.lowerBound, lds)
-            }
+            engram_batch_dot(Int32(width.bits), a, n, x, b, d, alpha, s, lds)
         } else {
             BLAS.gemm(transB: true, m: b, n: n, k: d, alpha: alpha, a: x, lda: d, b: a, ldb: d, beta: 0, c: s, ldc: lds)
         }
@@ -51,36 +46,13 @@ package enum RowProducts {
     /// G [b, d] = P A for P [b, n] (row stride `ldp`) and A [n, d]; `width`: the small-batch loops to run.
     package static func combine(
         _ p: UnsafePointer<Float>, queries b: Int, ldp: Int, rows a: UnsafePointer<Float>, count n: Int, dim d: Int,
-        into g: UnsafeMutablePointer<Float>, path: Path = .automatic, width: VectorWidth = .inUse, threads: Int = 1
+        into g: UnsafeMutablePointer<Float>, path: Path = .automatic, width: VectorWidth = .inUse
     ) {
         guard b > 0 else { return }
         if path.usesSmallBatch(queries: b) {
-            split(d, into: parts(threads, work: b * n * d), multipleOf: 16) { columns in
-                engram_batch_combine(Int32(width.bits), p, ldp, b, a, n, d, columns.lowerBound, columns.upperBound, g)
-            }
+            engram_batch_combine(Int32(width.bits), p, ldp, b, a, n, d, 0, d, g)
         } else {
             BLAS.gemm(m: b, n: d, k: n, alpha: 1, a: p, lda: ldp, b: a, ldb: d, beta: 0, c: g, ldc: d)
-        }
-    }
-
-    /// Products smaller than this many multiply-adds stay on one thread: handing work over costs more.
-    static let parallelWork = 1 << 19
-
-    /// How many parts `work` multiply-adds go in, with at most `threads` threads.
-    private static func parts(_ threads: Int, work: Int) -> Int {
-        threads > 1 && work >= parallelWork ? threads : 1
-    }
-
-    /// Runs `body` on `parts` ranges covering 0..<count (their bounds multiples of `step`), in parallel.
-    private static func split(_ count: Int, into parts: Int, multipleOf step: Int, _ body: (Range<Int>) -> Void) {
-        guard parts > 1 else { return body(0..<count) }
-        let size = (count + parts - 1) / parts
-        let share = (size + step - 1) / step * step
-        // Each part writes only its own outputs; the caller's buffers outlive the call.
-        nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: parts) { i in
-            let range = Swift.min(count, i * share)..<Swift.min(count, (i + 1) * share)
-            if !range.isEmpty { body(range) }
         }
     }
 }

@@ -72,21 +72,19 @@ public struct DistributedMemory: EnergyModel {
     }
 
     /// Buffers for one batch: the pre-activations [batch, Y], one row of scratch [2Y] and the
-    /// gradient's row coefficients; and the threads the products may use.
+    /// gradient's row coefficients.
     public final class Workspace {
         let h: ScratchBuffer
         let scratch: ScratchBuffer
         let combination: GradientCombination
-        let threads: Int
-        init(batch: Int, y: Int, threads: Int) {
+        init(batch: Int, y: Int) {
             h = ScratchBuffer(count: batch * y)
             scratch = ScratchBuffer(count: 2 * y)
             combination = GradientCombination(batch: batch)
-            self.threads = threads
         }
     }
 
-    public func makeWorkspace(batch: Int, threads: Int) -> Workspace { Workspace(batch: batch, y: features.count, threads: threads) }
+    public func makeWorkspace(batch: Int) -> Workspace { Workspace(batch: batch, y: features.count) }
 
     public func evaluate(
         _ x: UnsafePointer<Float>, rows: Int,
@@ -97,7 +95,7 @@ public struct DistributedMemory: EnergyModel {
         let h = workspace.h.pointer
         let rootBeta = beta.squareRoot()
         // Per row: ∇Ẽ = k · J_φᵀ T = k√β · (Ωᵀ g) + k c · x, with k the energy's factor.
-        features.preactivations(x, rows: rows, into: h, threads: workspace.threads)
+        features.preactivations(x, rows: rows, into: h)
         t.withUnsafeBufferPointer { t in
             features.bias.withUnsafeBufferPointer { bias in
                 for r in 0..<rows {
@@ -122,7 +120,7 @@ public struct DistributedMemory: EnergyModel {
         }
         guard let g = gradients else { return }
         features.omega.withUnsafeBufferPointer { w in
-            RowProducts.combine(h, queries: rows, ldp: y, rows: w.baseAddress!, count: y, dim: d, into: g, threads: workspace.threads)
+            RowProducts.combine(h, queries: rows, ldp: y, rows: w.baseAddress!, count: y, dim: d, into: g)
         }
         workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
     }

@@ -7,8 +7,8 @@ public protocol EnergyModel: Sendable {
     /// The dimension D of the states.
     var dim: Int { get }
 
-    /// A workspace for batches of up to `batch` states, whose products may use up to `threads` threads.
-    func makeWorkspace(batch: Int, threads: Int) -> Workspace
+    /// A workspace for batches of up to `batch` states.
+    func makeWorkspace(batch: Int) -> Workspace
 
     /// Evaluates the batch X [rows, D] (row-major, rows ≤ the workspace's batch):
     /// writes E(x_b) to `energies` [rows] and, when `gradients` is given, ∇E(x_b) to it [rows, D].
@@ -38,7 +38,7 @@ extension EnergyModel {
         var energies = [Float](repeating: 0, count: points.rows)
         var gradients = wantGradients ? Matrix(rows: points.rows, cols: dim) : nil
         guard points.rows > 0 else { return (energies, gradients) }
-        let workspace = makeWorkspace(batch: points.rows, threads: 1)
+        let workspace = makeWorkspace(batch: points.rows)
         points.values.withUnsafeBufferPointer { x in
             energies.withUnsafeMutableBufferPointer { e in
                 if gradients != nil {

@@ -7,9 +7,8 @@ public struct NearestMemory: Sendable, Equatable {
 }
 
 extension ExactMemory {
-    /// For each state x_b of X [B, D], the nearest memory (one product X Ξᵀ, on up to `threads` threads).
-    /// Empty when K = 0.
-    public func nearest(to states: Matrix, threads: Int = 1) throws -> [NearestMemory] {
+    /// For each state x_b of X [B, D], the nearest memory (one product X Ξᵀ). Empty when K = 0.
+    public func nearest(to states: Matrix) throws -> [NearestMemory] {
         guard states.cols == dim else { throw CoreError.shape("states have dimension \(states.cols), the memory has dimension \(dim)") }
         let k = count, d = dim, b = states.rows
         guard k > 0, b > 0 else { return [] }
@@ -17,7 +16,7 @@ extension ExactMemory {
         let stateNorms = Self.squaredNorms(states)
         states.values.withUnsafeBufferPointer { x in
             dots.withUnsafeMutableBufferPointer { w in
-                RowProducts.scores(x.baseAddress!, queries: b, rows: storage.values, count: k, dim: d, into: w.baseAddress!, lds: k, threads: threads)
+                RowProducts.scores(x.baseAddress!, queries: b, rows: storage.values, count: k, dim: d, into: w.baseAddress!, lds: k)
             }
         }
         return (0..<b).map { r in

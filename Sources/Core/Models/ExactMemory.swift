@@ -98,20 +98,17 @@ public struct ExactMemory: EnergyModel {
         }
     }
 
-    /// Buffers for one batch: the scores/weights [batch, K] and the gradient's row coefficients; and the
-    /// threads the products may use.
+    /// Buffers for one batch: the scores/weights [batch, K] and the gradient's row coefficients.
     public final class Workspace {
         let weights: ScratchBuffer
         let combination: GradientCombination
-        let threads: Int
-        init(batch: Int, count: Int, threads: Int) {
+        init(batch: Int, count: Int) {
             weights = ScratchBuffer(count: batch * count)
             combination = GradientCombination(batch: batch)
-            self.threads = threads
         }
     }
 
-    public func makeWorkspace(batch: Int, threads: Int) -> Workspace { Workspace(batch: batch, count: count, threads: threads) }
+    public func makeWorkspace(batch: Int) -> Workspace { Workspace(batch: batch, count: count) }
 
     public func evaluate(
         _ x: UnsafePointer<Float>, rows: Int,
@@ -128,7 +125,7 @@ public struct ExactMemory: EnergyModel {
         let w = workspace.weights.pointer
         let xi = UnsafePointer(storage.values), norms = UnsafePointer(storage.norms)
         // W = X Ξᵀ [rows, K]
-        RowProducts.scores(x, queries: rows, rows: xi, count: k, dim: d, into: w, lds: k, threads: workspace.threads)
+        RowProducts.scores(x, queries: rows, rows: xi, count: k, dim: d, into: w, lds: k)
         for r in 0..<rows {
             let xNorm = BLAS.dot(d, x + r * d, x + r * d)
             let (z, top) = VectorMath.gaussianWeights(w + r * k, norms: norms, xNorm: xNorm, beta: beta, shift: energy == .lse, count: k)
@@ -144,7 +141,7 @@ public struct ExactMemory: EnergyModel {
             }
         }
         guard let g = gradients else { return }
-        RowProducts.combine(w, queries: rows, ldp: k, rows: xi, count: k, dim: d, into: g, threads: workspace.threads)
+        RowProducts.combine(w, queries: rows, ldp: k, rows: xi, count: k, dim: d, into: g)
         workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
     }
 }

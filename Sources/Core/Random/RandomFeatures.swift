@@ -85,12 +85,11 @@ public struct RandomFeatures: Sendable {
         }
     }
 
-    /// Writes the pre-activations H = √β X Ωᵀ [rows, Y] for X [rows, D] (the kernels add the phases),
-    /// on up to `threads` threads.
-    func preactivations(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>, threads: Int = 1) {
+    /// Writes the pre-activations H = √β X Ωᵀ [rows, Y] for X [rows, D] (the kernels add the phases).
+    func preactivations(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>) {
         let y = count
         omega.withUnsafeBufferPointer { w in
-            RowProducts.scores(x, queries: rows, rows: w.baseAddress!, count: y, dim: dim, alpha: beta.squareRoot(), into: h, lds: y, threads: threads)
+            RowProducts.scores(x, queries: rows, rows: w.baseAddress!, count: y, dim: dim, alpha: beta.squareRoot(), into: h, lds: y)
         }
     }
 

@@ -32,14 +32,14 @@ struct BenchCommand: AsyncParsableCommand {
     var service = false
     @Option(help: "With --service: seconds of load per figure.")
     var duration: Int = 5
-    @Option(parsing: .upToNextOption, help: "With --service: extra arguments for engram serve (e.g. --compute-threads 1).")
-    var serve: [String] = []
+    @Option(help: "With --service: the server's --compute-threads (default: its own, one per core).")
+    var computeThreads: Int?
     @Flag(help: "Measure the numeric JSON codec instead: parse and write MB/s against Foundation's JSONDecoder and JSONEncoder.")
     var codec = false
 
     func run() async throws {
         if codec { return try await Self.printing { try CodecBenchmark(repeats: repeats).run() } }
-        if service { return try await Self.printing { try await ServiceBenchmark(duration: duration, serveArguments: serve).run() } }
+        if service { return try await Self.printing { try await ServiceBenchmark(duration: duration, serveArguments: computeThreads.map { ["--compute-threads", "\($0)"] } ?? []).run() } }
         if durability { return try await Self.printing { try await DurabilityBenchmark(parent: URL(fileURLWithPath: data)).run() } }
         try CommandFailure.reporting(command: "bench") {
             guard depth >= 1, repeats >= 1 else { throw CommandFailure("--depth and --repeats must be at least 1") }

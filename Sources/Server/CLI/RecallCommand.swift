@@ -49,7 +49,7 @@ struct RecallCommand: ParsableCommand {
             case .mrdam:
                 let model = try ExactMemory(memories: memories, beta: beta, energy: energy)
                 result = try Descent.run(model, queries: queries, parameters: parameters, clamp: mask, threads: BLAS.threads)
-                nearest = try model.nearest(to: result.states, threads: BLAS.threads)
+                nearest = try model.nearest(to: result.states)
             case .drdam:
                 let map = try RandomFeatures(kind: kernel, dim: memories.cols, count: features, beta: beta, seed: seed, orthogonal: orthogonal)
                 var model = try DistributedMemory(features: map, energy: energy, eps: eps)
