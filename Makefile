@@ -1,12 +1,12 @@
 # Engram: `make test` builds and runs every test (Swift suites, contract fuzzing, deployment checks);
-# `make bench` measures; `make run` serves.
+# `make bench` (and bench-small, bench-service) measures; `make run` serves.
 # Each target installs the system libraries it needs when they are missing (Debian/Ubuntu, apt).
 
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libsleef-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps pydeps build release run test check fuzz deploy-check spec bench fixtures clean
+.PHONY: deps pydeps build release run test check fuzz deploy-check spec bench bench-small bench-service fixtures clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -57,6 +57,15 @@ spec:
 
 bench: release
 	.build/release/engram bench
+
+# Small batches beside numpy (bench/numpy_descent.py) in the same run.
+bench-small: release pydeps
+	.build/release/engram bench --small
+
+# The service under load: the built server and wrk (installed when missing) on loopback.
+bench-service: release
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
+	.build/release/engram bench --service
 
 # Regenerates the numpy reference fixtures (needs python3 with numpy).
 fixtures:
