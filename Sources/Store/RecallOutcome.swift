@@ -10,7 +10,7 @@ public struct RecallOutcome: Sendable {
     public let version: UInt64
 
     /// The outcome of the queries `range` alone (a merged batch, split back to its requests).
-    public func queries(_ range: Range<Int>) -> RecallOutcome {
+    package func queries(_ range: Range<Int>) -> RecallOutcome {
         RecallOutcome(descent: descent.queries(range), nearest: nearest.map { Array($0[range]) }, version: version)
     }
 }

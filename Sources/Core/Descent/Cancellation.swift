@@ -27,7 +27,7 @@ public final class Cancellation: Sendable {
     public var why: String? { flag.withLock { $0.reason } }
 
     /// Calls `handler` with the reason once this is cancelled (at once if it already is).
-    public func whenCancelled(_ handler: @escaping @Sendable (String) -> Void) {
+    package func whenCancelled(_ handler: @escaping @Sendable (String) -> Void) {
         let already = flag.withLock { flag -> String? in
             if flag.reason == nil { flag.handlers.append(handler) }
             return flag.reason

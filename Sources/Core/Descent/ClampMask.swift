@@ -32,7 +32,7 @@ public enum ClampMask: Sendable, Equatable {
 
     /// The mask of each of `batch` queries of dimension `dim`, [batch, D] row-major (for merging the
     /// masks of several batches into one `.perQuery`). The mask must fit (`validate`).
-    public func perQueryRows(batch: Int, dim: Int) -> [Bool] {
+    package func perQueryRows(batch: Int, dim: Int) -> [Bool] {
         switch self {
         case .none: [Bool](repeating: false, count: batch * dim)
         case .shared(let mask): [[Bool]](repeating: mask, count: batch).flatMap { $0 }

@@ -16,7 +16,7 @@ public struct DescentResult: Sendable, Equatable {
     }
 
     /// The results of the queries `range` (a batch merged from several requests, split back).
-    public func queries(_ range: Range<Int>) -> DescentResult {
+    package func queries(_ range: Range<Int>) -> DescentResult {
         func rows(_ m: Matrix) -> Matrix {
             Matrix(rows: range.count, cols: m.cols, values: Array(m.values[(range.lowerBound * m.cols)..<(range.upperBound * m.cols)]))
         }
