@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// This executable's `engram serve` on an ephemeral loopback port, for `engram bench --service`, with
 /// the two stores the benchmark loads: `mrdam` (K = 1000) and `drdam` (sincos, Y = 4096, 1000 memories
@@ -11,6 +8,8 @@ final class BenchServer {
     private let log: URL
     /// `http://127.0.0.1:PORT`.
     private(set) var base = ""
+    /// The port it listens on.
+    private(set) var port = 0
 
     /// Starts the server on `data` with `arguments` and waits for it to say where it listens.
     init(data: URL, arguments: [String]) throws {
@@ -31,6 +30,7 @@ final class BenchServer {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let range = text.range(of: #"listening on http://127\.0\.0\.1:\d+"#, options: .regularExpression) {
                 base = String(text[range].dropFirst("listening on ".count))
+                port = Int(base.split(separator: ":").last ?? "") ?? 0
                 return
             }
             Thread.sleep(forTimeInterval: 0.05)
@@ -42,7 +42,7 @@ final class BenchServer {
     /// Waits for recovery, then creates and fills the two stores.
     func setUp() async throws {
         for _ in 0..<200 {
-            if (try? await send("GET", "/readyz")) == 200 { break }
+            if (try? send("GET", "/readyz")) == 200 { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         let memories = Benchmark.data(rows: 1000, cols: ServiceBenchmark.dim, stream: 1)
@@ -50,23 +50,15 @@ final class BenchServer {
         for (name, configuration) in [("mrdam", ["kind": "mrdam", "dim": ServiceBenchmark.dim, "beta": 0.05] as [String: Any]),
                                       ("drdam", ["kind": "drdam", "dim": ServiceBenchmark.dim, "beta": 0.05, "kernel": "sincos", "features": 4096, "seed": 7])] {
             for (method, path, body) in [("PUT", "/v1/stores/\(name)", configuration), ("POST", "/v1/stores/\(name)/memories", ["memories": rows])] {
-                let status = try await send(method, path, body)
+                let status = try send(method, path, body)
                 guard (200..<300).contains(status) else { throw CommandFailure("\(method) \(path) answered \(status)") }
             }
         }
     }
 
     /// The status of one JSON request.
-    private func send(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Int {
-        var request = URLRequest(url: URL(string: base + path)!)
-        request.httpMethod = method
-        request.timeoutInterval = 120
-        if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (_, response) = try await URLSession.shared.data(for: request)
-        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    private func send(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> Int {
+        try LoopbackHTTP.status(port: port, method, path, json: try body.map { try JSONSerialization.data(withJSONObject: $0) })
     }
 
     /// Stops the server (SIGTERM, then waits).

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// `engram bench --service`: this executable's server on a loopback port, loaded by `wrk` with
 /// single-query recalls (D = 784, depth 10) on an mrdam store of K = 1000 and a drdam store of
