@@ -1,0 +1,638 @@
+"""The Engram HTTP client: stores, memories, recall, energy and snapshots, with arrays as .npy/.npz."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import requests
+
+__all__ = [
+    "Engram",
+    "Store",
+    "EngramError",
+    "RecallResult",
+    "Nearest",
+    "EnergyResult",
+    "Memory",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+ArrayLike = Any  # anything np.asarray takes: ndarrays, nested lists
+
+NPY = "application/x-npy"
+NPZ = "application/x-npz"
+
+#: The server's default `--max-body-bytes` (64 MiB).
+DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
+#: The server's default `--max-memories-per-request`.
+DEFAULT_MAX_MEMORIES_PER_REQUEST = 100_000
+#: Bytes of ids one add request carries in its query string, at most.
+DEFAULT_MAX_IDS_BYTES = 64 * 1024
+
+
+class EngramError(Exception):
+    """Any failure the server reports, or a response the client cannot read.
+
+    Attributes:
+        status: The HTTP status (the problem's ``status``), 0 when no response arrived.
+        title: The problem's ``title`` (e.g. ``"Not Found"``).
+        detail: The problem's ``detail``: what is wrong, in the server's words.
+        type: The problem's ``type`` (``"about:blank"`` for the server's problems).
+        retry_after: The ``Retry-After`` header in seconds, when the server sent one.
+        request_id: The server's ``X-Request-Id`` for the request, when sent (find it in its logs).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        type: str = "about:blank",
+        retry_after: Optional[float] = None,
+        request_id: Optional[str] = None,
+    ) -> None:
+        super().__init__(f"{status} {title}: {detail}")
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.type = type
+        self.retry_after = retry_after
+        self.request_id = request_id
+
+    @classmethod
+    def from_response(cls, response: requests.Response) -> "EngramError":
+        """Builds the error from a response that is not a success, reading its problem+json body."""
+        title = response.reason or "Error"
+        detail = ""
+        type_ = "about:blank"
+        status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            title = str(body.get("title", title))
+            detail = str(body.get("detail", ""))
+            type_ = str(body.get("type", type_))
+            if isinstance(body.get("status"), int):
+                status = body["status"]
+        else:
+            detail = response.text[:1000]
+        return cls(
+            status,
+            title,
+            detail,
+            type_,
+            retry_after=_parse_retry_after(response.headers.get("Retry-After")),
+            request_id=response.headers.get("X-Request-Id"),
+        )
+
+
+def _parse_retry_after(value: Optional[str]) -> Optional[float]:
+    """Seconds from a Retry-After header (delta-seconds, or an HTTP date); None when absent or unreadable."""
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        from email.utils import parsedate_to_datetime
+
+        when = parsedate_to_datetime(value)
+        return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+@dataclass
+class Nearest:
+    """mrdam only: for each query, the memory nearest to its final state.
+
+    Attributes:
+        index: int64 [B], the memory's row.
+        id: str [B], the memory's id.
+        distance: float32 [B], the Euclidean distance from the final state.
+    """
+
+    index: np.ndarray
+    id: np.ndarray
+    distance: np.ndarray
+
+
+@dataclass
+class RecallResult:
+    """The result of one recall of B queries in a store of dimension D.
+
+    Attributes:
+        states: float32 [B, D], the final states.
+        energy: float32 [B], the final states' energies.
+        energies: float32 [B, depth], the energy traces (None with ``trace=False``); a query that
+            stopped early repeats its final energy after ``steps`` entries.
+        steps: int64 [B], the descent steps each query took.
+        nearest: The nearest memories (mrdam), None for drdam.
+        version: The store version recalled from.
+    """
+
+    states: np.ndarray
+    energy: np.ndarray
+    energies: Optional[np.ndarray]
+    steps: np.ndarray
+    nearest: Optional[Nearest]
+    version: int
+
+
+@dataclass
+class EnergyResult:
+    """Energies at B points.
+
+    Attributes:
+        energies: float32 [B].
+        gradients: float32 [B, D] when asked, else None.
+        version: The store version computed from.
+    """
+
+    energies: np.ndarray
+    gradients: Optional[np.ndarray]
+    version: int
+
+
+@dataclass
+class Memory:
+    """One memory of an mrdam store: its ``id``, its row ``index`` and the vector (float32 [D])."""
+
+    id: str
+    index: int
+    memory: np.ndarray
+
+
+def _rows(array: ArrayLike, what: str) -> np.ndarray:
+    """The array as float32-or-float64 C-contiguous rows [N, D]; a 1-D array is one row.
+
+    Raises ValueError for an array of another shape or with no rows (the server takes at least one).
+    """
+    a = np.asarray(array)
+    if a.dtype != np.float64:
+        a = a.astype(np.float32, copy=False)
+    if a.ndim == 1:
+        a = a.reshape(1, -1)
+    if a.ndim != 2:
+        raise ValueError(f"{what} must be 1-D (one row) or 2-D [rows, dim], not {a.ndim}-D")
+    if a.shape[0] == 0:
+        raise ValueError(f"{what}: no rows")
+    return np.ascontiguousarray(a)
+
+
+def _npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _npz(**arrays: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _number(value: float) -> str:
+    return repr(float(value))
+
+
+class _Progress:
+    """A progress bar over `total` rows: tqdm when it is installed, else a line of text on stderr."""
+
+    def __init__(self, total: int, description: str) -> None:
+        self._total = total
+        self._done = 0
+        self._description = description
+        self._bar: Any = None
+        try:
+            from tqdm.auto import tqdm  # optional dependency, imported only when asked for
+
+            self._bar = tqdm(total=total, desc=description, unit="rows")
+        except ImportError:
+            self._bar = None
+            self._print()
+
+    def _print(self) -> None:
+        percent = 100.0 * self._done / self._total if self._total else 100.0
+        sys.stderr.write(f"\r{self._description}: {self._done}/{self._total} rows ({percent:.0f}%)")
+        sys.stderr.flush()
+
+    def update(self, rows: int) -> None:
+        self._done += rows
+        if self._bar is not None:
+            self._bar.update(rows)
+        else:
+            self._print()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        else:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+class Engram:
+    """A connection to one Engram server.
+
+    Args:
+        url: The server's base URL, e.g. ``"http://127.0.0.1:8080"``.
+        api_key: Sent as the ``api-key`` header when given.
+        timeout: Seconds to wait for each response (``requests``' timeout).
+        max_retries: How many times a 503 answered with ``Retry-After`` (the compute queue is full, the
+            server shuts down) is tried again before :class:`EngramError` is raised.
+        max_retry_wait: The longest sleep between two tries, in seconds (Retry-After is capped by it).
+        max_body_bytes: The server's ``--max-body-bytes``: adds and forgets are cut into requests
+            below it.
+        max_memories_per_request: The server's ``--max-memories-per-request``: the most rows per add
+            or forget request.
+        session: A ``requests.Session`` to send with (one is made when absent).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        api_key: Optional[str] = None,
+        timeout: Optional[float] = 300.0,
+        *,
+        max_retries: int = 5,
+        max_retry_wait: float = 30.0,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_memories_per_request: int = DEFAULT_MAX_MEMORIES_PER_REQUEST,
+        session: Optional[requests.Session] = None,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_retry_wait = max_retry_wait
+        self.max_body_bytes = max_body_bytes
+        self.max_memories_per_request = max_memories_per_request
+        self.session = session if session is not None else requests.Session()
+        self._headers: Dict[str, str] = {}
+        if api_key is not None:
+            self._headers["api-key"] = api_key
+        #: Called as ``sleep(seconds)`` between retries (replaceable in tests).
+        self.sleep: Callable[[float], None] = time.sleep
+
+    def __repr__(self) -> str:
+        return f"Engram({self.url!r})"
+
+    def __enter__(self) -> "Engram":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Closes the HTTP session's connections."""
+        self.session.close()
+
+    # -- transport ---------------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        data: Union[bytes, BinaryIO, None] = None,
+        params: Optional[Mapping[str, str]] = None,
+        content_type: Optional[str] = None,
+        accept: Optional[str] = None,
+        stream: bool = False,
+    ) -> requests.Response:
+        """Sends one request, retrying a 503 with ``Retry-After``; raises :class:`EngramError` on a failure.
+
+        ``path`` starts with ``/`` (e.g. ``/v1/stores``). Returns the successful response.
+        """
+        headers = dict(self._headers)
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        if accept is not None:
+            headers["Accept"] = accept
+        attempt = 0
+        while True:
+            if data is not None and hasattr(data, "seek"):
+                data.seek(0)  # a file body is sent again from its start
+            try:
+                response = self.session.request(
+                    method,
+                    self.url + path,
+                    json=json,
+                    data=data,
+                    params=params,
+                    headers=headers,
+                    timeout=self.timeout,
+                    stream=stream,
+                )
+            except requests.RequestException as error:
+                raise EngramError(0, type(error).__name__, str(error)) from error
+            if response.ok:
+                return response
+            retry_after = _parse_retry_after(response.headers.get("Retry-After"))
+            if response.status_code == 503 and retry_after is not None and attempt < self.max_retries:
+                response.close()
+                attempt += 1
+                self.sleep(min(retry_after, self.max_retry_wait))
+                continue
+            error = EngramError.from_response(response)
+            response.close()
+            raise error
+
+    # -- stores ------------------------------------------------------------------------------------
+
+    def create_store(self, name: str, kind: str, dim: int, beta: float, **config: Any) -> "Store":
+        """Creates a store (or finds it, when it exists with this configuration) and returns it.
+
+        Args:
+            name: The store's name (``[A-Za-z0-9][A-Za-z0-9._-]{0,63}``).
+            kind: ``"mrdam"`` (every memory kept, exact energy) or ``"drdam"`` (random features).
+            dim: The dimension of memories and queries.
+            beta: The inverse temperature.
+            **config: ``energy`` (``"lse"``/``"sum"``); drdam also ``kernel``, ``features``, ``seed``,
+                ``eps``, ``orthogonal``.
+
+        Raises:
+            EngramError: 409 when the store exists with another configuration, 422 for values out of
+                range.
+        """
+        body = {"kind": kind, "dim": int(dim), "beta": float(beta), **config}
+        self.request("PUT", f"/v1/stores/{name}", json=body)
+        return Store(self, name)
+
+    def store(self, name: str) -> "Store":
+        """A handle on the store called ``name`` (no request is sent: a missing store fails on use)."""
+        return Store(self, name)
+
+    def stores(self) -> List[Dict[str, Any]]:
+        """Every store the key may see, each as its description (``name``, ``kind``, ``dim``, ``count``, …)."""
+        return list(self.request("GET", "/v1/stores").json()["stores"])
+
+    def delete_store(self, name: str) -> None:
+        """Deletes a store and its memories (its snapshots are kept). 404 when there is none."""
+        self.request("DELETE", f"/v1/stores/{name}")
+
+    def checkpoint(self) -> Dict[str, Any]:
+        """Writes a checkpoint now; returns the server's report."""
+        return dict(self.request("POST", "/v1/checkpoint").json())
+
+    def health(self) -> bool:
+        """Whether the server answers ``/readyz`` with 200 (recovered and serving)."""
+        try:
+            self.request("GET", "/readyz")
+            return True
+        except EngramError:
+            return False
+
+
+class Store:
+    """One store of an :class:`Engram` server. Get one from :meth:`Engram.store` or :meth:`Engram.create_store`."""
+
+    def __init__(self, client: Engram, name: str) -> None:
+        self.client = client
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Store({self.name!r})"
+
+    @property
+    def _path(self) -> str:
+        return f"/v1/stores/{self.name}"
+
+    def info(self) -> Dict[str, Any]:
+        """The store's description: configuration, ``count``, ``version`` and ``bytes``."""
+        return dict(self.client.request("GET", self._path).json())
+
+    def delete(self) -> None:
+        """Deletes the store (its snapshots are kept)."""
+        self.client.delete_store(self.name)
+
+    # -- memories ----------------------------------------------------------------------------------
+
+    def _chunk_rows(self, dim: int, itemsize: int, chunk_size: Optional[int]) -> int:
+        """Rows per request: ``chunk_size`` when given, else as many as the server's limits allow."""
+        if chunk_size is not None:
+            if chunk_size < 1:
+                raise ValueError("chunk_size must be at least 1")
+            return chunk_size
+        by_bytes = (self.client.max_body_bytes - 1024) // max(1, dim * itemsize)
+        return max(1, min(self.client.max_memories_per_request, by_bytes))
+
+    def _chunks(
+        self, count: int, rows: int, ids: Optional[Sequence[str]]
+    ) -> Iterator[Tuple[int, int]]:
+        """[start, end) ranges of at most ``rows`` rows, cut shorter so that the ids fit a query string."""
+        start = 0
+        while start < count:
+            end = min(count, start + rows)
+            if ids is not None:
+                size = 0
+                for i in range(start, end):
+                    size += len(ids[i]) + 1
+                    if size > DEFAULT_MAX_IDS_BYTES and i > start:
+                        end = i
+                        break
+            yield start, end
+            start = end
+
+    def add(
+        self,
+        array: ArrayLike,
+        ids: Optional[Sequence[str]] = None,
+        *,
+        chunk_size: Optional[int] = None,
+        progress: bool = False,
+    ) -> Dict[str, Any]:
+        """Adds memories, rows of ``array`` ([K, D], or [D] for one), sent as ``.npy``.
+
+        A large array is sent in requests of at most ``chunk_size`` rows (by default as many as
+        the server's body and per-request limits allow); each request is durable on its own, so a
+        failure midway leaves the earlier chunks added.
+
+        Args:
+            array: The memories.
+            ids: mrdam only: one id per memory (assigned ``"1"``, ``"2"``, … when absent).
+            chunk_size: Rows per request.
+            progress: Show a progress bar (tqdm when installed, else a line on stderr).
+
+        Returns:
+            ``{"added", "count", "ids", "version"}`` over every chunk: the rows added, the count and
+            version after the last chunk, and every new id (empty for drdam).
+        """
+        rows = _rows(array, "memories")
+        if ids is not None:
+            ids = [str(i) for i in ids]
+            if len(ids) != rows.shape[0]:
+                raise ValueError(f"{len(ids)} ids for {rows.shape[0]} memories")
+        per = self._chunk_rows(rows.shape[1], rows.itemsize, chunk_size)
+        bar = _Progress(rows.shape[0], f"add {self.name}") if progress else None
+        total: Dict[str, Any] = {"added": 0, "count": None, "ids": [], "version": None}
+        try:
+            for start, end in self._chunks(rows.shape[0], per, ids):
+                params = {"ids": ",".join(ids[start:end])} if ids is not None else None
+                answer = self.client.request(
+                    "POST", f"{self._path}/memories", data=_npy(rows[start:end]), params=params,
+                    content_type=NPY,
+                ).json()
+                total["added"] += answer["added"]
+                total["count"] = answer["count"]
+                total["ids"].extend(answer["ids"])
+                total["version"] = answer["version"]
+                if bar is not None:
+                    bar.update(end - start)
+        finally:
+            if bar is not None:
+                bar.close()
+        return total
+
+    def forget(self, array: ArrayLike, *, chunk_size: Optional[int] = None) -> Dict[str, Any]:
+        """Forgets memories by value: drdam subtracts their features, mrdam removes the rows equal to them.
+
+        Returns ``{"forgotten", "count", "version"}`` (summed over chunks, as :meth:`add`).
+        """
+        rows = _rows(array, "memories")
+        per = self._chunk_rows(rows.shape[1], rows.itemsize, chunk_size)
+        total: Dict[str, Any] = {"forgotten": 0, "count": None, "version": None}
+        for start, end in self._chunks(rows.shape[0], per, None):
+            answer = self.client.request(
+                "POST", f"{self._path}/memories/forget", data=_npy(rows[start:end]), content_type=NPY
+            ).json()
+            total["forgotten"] += answer["forgotten"]
+            total["count"] = answer["count"]
+            total["version"] = answer["version"]
+        return total
+
+    def get(self, id: str) -> Memory:
+        """One memory of an mrdam store by id (404 when there is none; 409 for drdam, which keeps none)."""
+        answer = self.client.request("GET", f"{self._path}/memories/{id}").json()
+        return Memory(
+            id=answer["id"], index=int(answer["index"]), memory=np.asarray(answer["memory"], dtype=np.float32)
+        )
+
+    def remove(self, id: str) -> None:
+        """Removes one memory of an mrdam store by id."""
+        self.client.request("DELETE", f"{self._path}/memories/{id}")
+
+    # -- compute -----------------------------------------------------------------------------------
+
+    def recall(
+        self,
+        queries: ArrayLike,
+        depth: int = 1000,
+        alpha: float = 0.1,
+        clamp: Optional[ArrayLike] = None,
+        tolerance: float = 0.0,
+        *,
+        trace: bool = True,
+    ) -> RecallResult:
+        """Energy descent from each query: ``depth`` steps of size ``alpha`` (see the server's docs).
+
+        Args:
+            queries: [B, D], or [D] for one query.
+            depth: Steps at most.
+            alpha: Step size.
+            clamp: bool [D] (every query) or [B, D]: True entries are held fixed.
+            tolerance: With tolerance > 0 a query stops once no entry moved by that much.
+            trace: Return the energy traces (``energies``).
+        """
+        q = _rows(queries, "queries")
+        params = {
+            "depth": str(int(depth)),
+            "alpha": _number(alpha),
+            "tolerance": _number(tolerance),
+            "trace": _flag(trace),
+        }
+        if clamp is None:
+            body, content_type = _npy(q), NPY
+        else:
+            body, content_type = _npz(queries=q, clamp=np.asarray(clamp, dtype=np.bool_)), NPZ
+        response = self.client.request(
+            "POST", f"{self._path}/recall", data=body, params=params, content_type=content_type, accept=NPZ
+        )
+        arrays = np.load(io.BytesIO(response.content), allow_pickle=False)
+        nearest = None
+        if "nearest" in arrays.files:
+            nearest = Nearest(
+                index=arrays["nearest"], id=arrays["nearest_id"], distance=arrays["nearest_distance"]
+            )
+        return RecallResult(
+            states=arrays["states"],
+            energy=arrays["energy"],
+            energies=arrays["energies"] if "energies" in arrays.files else None,
+            steps=arrays["steps"],
+            nearest=nearest,
+            version=int(response.headers.get("Engram-Version", -1)),
+        )
+
+    def energy(self, points: ArrayLike, gradients: bool = False) -> EnergyResult:
+        """The energy at each point ([B, D], or [D] for one), and its gradient when ``gradients``."""
+        p = _rows(points, "points")
+        response = self.client.request(
+            "POST", f"{self._path}/energy", data=_npy(p), params={"gradients": _flag(gradients)},
+            content_type=NPY, accept=NPZ,
+        )
+        arrays = np.load(io.BytesIO(response.content), allow_pickle=False)
+        return EnergyResult(
+            energies=arrays["energies"],
+            gradients=arrays["gradients"] if "gradients" in arrays.files else None,
+            version=int(response.headers.get("Engram-Version", -1)),
+        )
+
+    # -- snapshots ---------------------------------------------------------------------------------
+
+    def snapshot(self) -> Dict[str, Any]:
+        """Takes a snapshot of the store; returns ``{"name", "size", "sha256", "version", "created"}``."""
+        return dict(self.client.request("POST", f"{self._path}/snapshots").json())
+
+    def snapshots(self) -> List[Dict[str, Any]]:
+        """The store's snapshots, oldest first (also those a deleted store left)."""
+        return list(self.client.request("GET", f"{self._path}/snapshots").json()["snapshots"])
+
+    def download_snapshot(self, name: str, path: PathLike) -> str:
+        """Downloads the snapshot ``name`` (a safetensors file) to ``path``, streamed; returns the path."""
+        response = self.client.request("GET", f"{self._path}/snapshots/{name}", stream=True)
+        target = os.fspath(path)
+        partial = target + ".part"
+        try:
+            with open(partial, "wb") as file:
+                for block in response.iter_content(chunk_size=1 << 20):
+                    file.write(block)
+            os.replace(partial, target)
+        finally:
+            response.close()
+            if os.path.exists(partial):
+                os.remove(partial)
+        return target
+
+    def delete_snapshot(self, name: str) -> None:
+        """Deletes the snapshot ``name``."""
+        self.client.request("DELETE", f"{self._path}/snapshots/{name}")
+
+    def restore(self, name: str) -> Dict[str, Any]:
+        """Makes the store exactly its snapshot ``name`` (creating it again if deleted); returns the store."""
+        return dict(self.client.request("POST", f"{self._path}/snapshots/{name}/restore").json())
+
+    def upload_snapshot(self, path: PathLike) -> Dict[str, Any]:
+        """Makes the store exactly the snapshot file at ``path`` (of any store), creating it when missing.
+
+        Returns the store's description.
+        """
+        with open(os.fspath(path), "rb") as file:
+            return dict(
+                self.client.request(
+                    "POST", f"{self._path}/snapshots/upload", data=file, content_type="application/octet-stream"
+                ).json()
+            )
