@@ -13,6 +13,8 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
@@ -90,6 +92,17 @@ def start_server(*args: str, env: Optional[Dict[str, str]] = None) -> Server:
             log.append(line)
 
     threading.Thread(target=drain, daemon=True).start()
+    # Listening comes before recovery is done (/v1 answers 503 until then): wait for /readyz.
+    while True:
+        try:
+            if urllib.request.urlopen(url + "/readyz", timeout=5).status == 200:
+                break
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            server.stop()
+            pytest.fail("the server did not become ready:\n" + "".join(log))
+        time.sleep(0.02)
     return server
 
 
