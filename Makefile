@@ -6,7 +6,7 @@ SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libsleef-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps pydeps build release run test check fuzz deploy-check spec bench bench-small bench-service fixtures clean
+.PHONY: deps pydeps build release run test check fuzz deploy-check spec client-test bench bench-small bench-service fixtures clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -49,6 +49,16 @@ deploy-check: deps
 # Python packages the tests use: numpy and safetensors, to read snapshots as a lab would.
 pydeps:
 	@python3 -c "import numpy, safetensors" 2>/dev/null || python3 -m pip install --quiet numpy safetensors
+
+# The Python client (clients/python) against the built debug server, which its tests start themselves
+# (ENGRAM_BINARY overrides which). Installs the client editable, with pytest, when they are not
+# importable from this tree.
+ENGRAM_BINARY ?= .build/debug/engram
+client-test: build pydeps
+	@python3 -c "import os, sys, engram_client; sys.exit(not os.path.realpath(engram_client.__file__).startswith(os.path.realpath('clients/python') + os.sep))" 2>/dev/null \
+		|| python3 -m pip install --quiet -e clients/python
+	@python3 -c "import pytest" 2>/dev/null || python3 -m pip install --quiet pytest
+	ENGRAM_BINARY=$(ENGRAM_BINARY) python3 -m pytest -q clients/python/tests
 
 # Validates openapi.yaml as OpenAPI 3.1 (installs openapi-spec-validator from PyPI when missing).
 spec:
