@@ -195,9 +195,9 @@ def _npy(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def _npz(**arrays: np.ndarray) -> bytes:
+def _npz(arrays: Dict[str, np.ndarray]) -> bytes:
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
     return buffer.getvalue()
 
 
@@ -218,7 +218,7 @@ class _Progress:
         self._description = description
         self._bar: Any = None
         try:
-            from tqdm.auto import tqdm  # optional dependency, imported only when asked for
+            from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]  # optional, imported when asked for
 
             self._bar = tqdm(total=total, desc=description, unit="rows")
         except ImportError:
@@ -348,9 +348,9 @@ class Engram:
                 attempt += 1
                 self.sleep(min(retry_after, self.max_retry_wait))
                 continue
-            error = EngramError.from_response(response)
+            failure = EngramError.from_response(response)
             response.close()
-            raise error
+            raise failure
 
     # -- stores ------------------------------------------------------------------------------------
 
@@ -558,7 +558,7 @@ class Store:
         if clamp is None:
             body, content_type = _npy(q), NPY
         else:
-            body, content_type = _npz(queries=q, clamp=np.asarray(clamp, dtype=np.bool_)), NPZ
+            body, content_type = _npz({"queries": q, "clamp": np.asarray(clamp, dtype=np.bool_)}), NPZ
         response = self.client.request(
             "POST", f"{self._path}/recall", data=body, params=params, content_type=content_type, accept=NPZ
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import sys
 from typing import Any, Dict, List, Tuple
 
@@ -417,3 +416,38 @@ def test_snapshots_download_restore_upload(engram: Engram, store_name: str, tmp_
     assert not (tmp_path / "nope").exists() and not (tmp_path / "nope.part").exists()
     store.delete_snapshot(taken["name"])
     assert store.snapshots() == []
+
+
+def test_add_progress_with_tqdm(engram: Engram, store_name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    bars: List[Any] = []
+
+    class FakeTqdm:
+        def __init__(self, total: int, desc: str, unit: str) -> None:
+            self.total, self.updates, self.closed = total, [], False
+            bars.append(self)
+
+        def update(self, n: int) -> None:
+            self.updates.append(n)
+
+        def close(self) -> None:
+            self.closed = True
+
+    fake = type(sys)("tqdm.auto")
+    fake.tqdm = FakeTqdm  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    store = engram.create_store(store_name, "mrdam", dim=2, beta=1)
+    store.add(np.ones((25, 2)), chunk_size=10, progress=True)
+    assert len(bars) == 1 and bars[0].total == 25 and bars[0].updates == [10, 10, 5] and bars[0].closed
+
+
+def test_checkpoint_health_store_delete(engram: Engram, store_name: str) -> None:
+    assert engram.health()
+    assert not Engram("http://127.0.0.1:1", timeout=2).health()
+    store = engram.create_store(store_name, "mrdam", dim=2, beta=1)
+    store.add([1.0, 2.0])
+    report = engram.checkpoint()
+    assert store_name in report["written"] and report["truncated"] in (True, False)
+    store.delete()
+    with pytest.raises(EngramError) as caught:
+        store.info()
+    assert caught.value.status == 404
