@@ -423,7 +423,9 @@ def test_add_progress_with_tqdm(engram: Engram, store_name: str, monkeypatch: py
 
     class FakeTqdm:
         def __init__(self, total: int, desc: str, unit: str) -> None:
-            self.total, self.updates, self.closed = total, [], False
+            self.total = total
+            self.updates: List[int] = []
+            self.closed = False
             bars.append(self)
 
         def update(self, n: int) -> None:
