@@ -453,3 +453,17 @@ def test_checkpoint_health_store_delete(engram: Engram, store_name: str) -> None
     with pytest.raises(EngramError) as caught:
         store.info()
     assert caught.value.status == 404
+
+
+def test_add_cuts_long_id_lists(server: Any, store_name: str, rng: np.random.Generator) -> None:
+    # 3000 ids of 100 characters (~300 KB) travel in query strings of at most 64 KiB each.
+    engram, adapter = counting_client(server)
+    store = engram.create_store(store_name, "mrdam", dim=2, beta=1)
+    memories = rng.standard_normal((3000, 2)).astype(np.float32)
+    ids = [f"{i:05d}" + "x" * 95 for i in range(3000)]
+    adapter.sent.clear()
+    added = store.add(memories, ids=ids)
+    posts = [p for m, p in adapter.sent if m == "POST"]
+    assert len(posts) == 5 and all(len(p) < 70 * 1024 for p in posts)
+    assert added["ids"] == ids and added["count"] == 3000
+    np.testing.assert_array_equal(store.get(ids[2999]).memory, memories[2999])
