@@ -26,9 +26,9 @@ release: deps
 run: release
 	.build/release/engram serve
 
-# Every test: the Swift suites, then schemathesis against the built server, then the deployment
+# Every test: the Swift suites, the Python client against the built server, then schemathesis against it, then the deployment
 # checks (a static release build, as the Dockerfile makes it).
-test: check fuzz deploy-check
+test: check client-test fuzz deploy-check
 
 # The Swift suites alone (unit, in-process HTTP, and the built server as a process).
 check: deps spec pydeps
