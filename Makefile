@@ -6,7 +6,7 @@ SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libsleef-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps pydeps build release run test check fuzz deploy-check spec bench bench-small bench-service fixtures clean
+.PHONY: deps pydeps build release run test check fuzz deploy-check spec bench bench-small bench-service examples examples-quick examples-pydeps fixtures clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -66,6 +66,19 @@ bench-small: release pydeps
 bench-service: release
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 	.build/release/engram bench --service
+
+# The tutorial and the paper's figures in small (examples/): a release build, then examples/run.py
+# starts it on a free loopback port with a temporary data directory, runs the three examples and
+# stops it. Pictures go to examples/out/. Not part of `make test`.
+examples: release examples-pydeps
+	python3 examples/run.py
+
+examples-quick: release examples-pydeps
+	python3 examples/run.py --quick
+
+# Python packages the examples use (installed from PyPI when missing).
+examples-pydeps:
+	@python3 -c "import numpy, requests, matplotlib, sklearn" 2>/dev/null || python3 -m pip install --quiet numpy requests matplotlib scikit-learn
 
 # Regenerates the numpy reference fixtures (needs python3 with numpy).
 fixtures:
