@@ -1,5 +1,6 @@
 # Engram: `make test` builds and runs every test (Swift suites, contract fuzzing, deployment checks);
-# `make bench` (and bench-small, bench-service) measures; `make run` serves.
+# `make bench` (and bench-small, bench-service) measures; `make run` serves; `make examples` (and
+# examples-quick) reproduces the tutorial and the paper's figures in small (examples/).
 # Each target installs the system libraries it needs when they are missing (Debian/Ubuntu, apt).
 
 SWIFT ?= swift

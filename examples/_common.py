@@ -6,8 +6,14 @@ import time
 from pathlib import Path
 
 import matplotlib
+import requests
 
 matplotlib.use("Agg")
+
+# The client. The examples use only what `engram_client` offers (Engram(url, api_key), create_store,
+# store, add, recall -> .states/.energies/.steps/.nearest, energy); once it is installed, this line
+# becomes `from engram_client import Engram` and nothing else changes.
+from _engram import Engram  # noqa: E402,F401
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -24,6 +30,16 @@ def arguments(description: str) -> argparse.Namespace:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     return args
+
+
+def delete_stores(args: argparse.Namespace, *names: str) -> None:
+    """Deletes stores by name (those absent are fine), so that an example starts afresh on a server
+    that keeps its stores; plain HTTP, so that it does not depend on the client's API."""
+    headers = {"api-key": args.api_key} if args.api_key else {}
+    for name in names:
+        response = requests.delete(f"{args.url.rstrip('/')}/v1/stores/{name}", headers=headers, timeout=60)
+        if response.status_code not in (204, 404):
+            raise RuntimeError(f"DELETE store {name}: {response.status_code} {response.text}")
 
 
 class Clock:

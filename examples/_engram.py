@@ -10,9 +10,12 @@ It has the same names and return shapes as `engram_client` will have:
         Recall.states [B, D], .energies [B, depth], .steps [B], .nearest [B] (mrdam rows; None for drdam)
     Store.energy(points, gradients=False) -> energies [B]  (or (energies [B], gradients [B, D]))
 
-When `engram_client` is installed the examples need only `from engram_client import Engram` in place of
-`from _engram import Engram`. Requests go as JSON; recall and energy answers come back as `.npz`
-(Accept: application/x-npz), so the numbers are float32 exactly as the server computed them.
+The examples take `Engram` from `_common.py`; once `engram_client` is installed, its one import line
+there becomes `from engram_client import Engram`. (`Recall.energy`, `Recall.nearest_ids`, `Store.info`
+and the deletes are extras the examples do not use.)
+
+Requests go as JSON; recall and energy answers come back as `.npz` (Accept: application/x-npz), so the
+numbers are float32 exactly as the server computed them.
 """
 
 import io

@@ -17,8 +17,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 from sklearn.datasets import load_digits
 
-from _common import Clock, arguments
-from _engram import Engram
+from _common import Clock, Engram, arguments, delete_stores
 
 D, K, BETA, ALPHA = 64, 100, 3.0, 0.3
 
@@ -40,8 +39,7 @@ def main() -> None:
     clamp[: D // 2] = True             # the upper half held fixed
 
     engram = Engram(args.url, api_key=args.api_key)
-    for name in ("digits-mrdam", "digits-drdam"):
-        engram.delete_store(name)
+    delete_stores(args, "digits-mrdam", "digits-drdam")
     clock.say(f"storing {K} digits (D = {D}) in an mrdam store, beta = {BETA:g}")
     mrdam = engram.create_store("digits-mrdam", "mrdam", D, BETA)
     mrdam.add(memories, ids=[f"{i}:{labels[i]}" for i in range(K)])
@@ -89,8 +87,7 @@ def main() -> None:
     path = args.out / "digits_completion.png"
     fig.savefig(path, dpi=110)
     clock.say(f"wrote {path}")
-    for store in (mrdam, drdam):
-        store.delete()
+    delete_stores(args, "digits-mrdam", "digits-drdam")
 
 
 if __name__ == "__main__":

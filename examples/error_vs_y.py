@@ -15,8 +15,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 from sklearn.datasets import load_digits
 
-from _common import Clock, arguments
-from _engram import Engram
+from _common import Clock, Engram, arguments, delete_stores
 
 D = 64
 KERNELS = ("sincos", "cos", "exp", "expexp")
@@ -42,11 +41,11 @@ def main() -> None:
     exact = {}
     for energy in ENERGIES:
         name = f"error-exact-{energy}"
-        engram.delete_store(name)
+        delete_stores(args, name)
         store = engram.create_store(name, "mrdam", D, beta, energy=energy)
         store.add(memories)
-        exact[energy] = store.energy(points).astype(np.float64)
-        store.delete()
+        exact[energy] = np.asarray(store.energy(points), dtype=np.float64)
+        delete_stores(args, name)
     clock.say(f"exact energies of {len(points)} points from an mrdam store of K = {k}, beta = {beta:g}: "
               f"lse mean {exact['lse'].mean():.4f}, sum mean {exact['sum'].mean():.4f}")
 
@@ -57,12 +56,12 @@ def main() -> None:
             for s, seed in enumerate(seeds):
                 for j, y in enumerate(ys):
                     name = f"error-{kernel}-{energy}-{y}-{seed}"
-                    engram.delete_store(name)
+                    delete_stores(args, name)
                     store = engram.create_store(name, "drdam", D, beta, energy=energy, kernel=kernel,
                                                 features=y, seed=seed)
                     store.add(memories)
-                    row[s, j] = np.abs(store.energy(points).astype(np.float64) - exact[energy]).mean()
-                    store.delete()
+                    row[s, j] = np.abs(np.asarray(store.energy(points), dtype=np.float64) - exact[energy]).mean()
+                    delete_stores(args, name)
             errors[kernel, energy] = row.mean(0)
             clock.say(f"{energy:>3} {kernel:>6}: error " +
                       " ".join(f"{e:.2g}" for e in errors[kernel, energy]) + f"  (Y = {ys[0]} .. {ys[-1]})")

@@ -14,8 +14,7 @@ descent of both models, each state's energy measured with the exact energy, to o
 import numpy as np
 import matplotlib.pyplot as plt
 
-from _common import Clock, arguments
-from _engram import Engram
+from _common import Clock, Engram, arguments, delete_stores
 
 D, K, BETA, DEPTH, ALPHA = 30, 20, 25.0, 10, 0.1
 
@@ -30,8 +29,7 @@ def main() -> None:
     queries = (rng.uniform(size=(n_queries, D)) > 0.5) / np.sqrt(D)
 
     engram = Engram(args.url, api_key=args.api_key)
-    for name in ("tutorial-exact", "tutorial-distributed"):
-        engram.delete_store(name)
+    delete_stores(args, "tutorial-exact", "tutorial-distributed")
     clock.say(f"mrdam store: K = {K} memories in D = {D}, beta = {BETA:g}")
     exact = engram.create_store("tutorial-exact", "mrdam", D, BETA)
     exact.add(memories)
@@ -47,7 +45,7 @@ def main() -> None:
     clock.say(f"recall: {n_queries} queries, depth {DEPTH}, alpha {ALPHA}")
     exact_recall = exact.recall(queries, depth=DEPTH, alpha=ALPHA)
     approx_recall = distributed.recall(queries, depth=DEPTH, alpha=ALPHA)
-    initial = exact_recall.energies[:, 0]
+    initial = np.asarray(exact_recall.energies)[:, 0]
     divergence = np.linalg.norm(exact_recall.states - approx_recall.states, axis=1)
 
     print(f"\n{'query':>5}  {'initial energy':>14}  {'divergence':>10}")
@@ -65,8 +63,9 @@ def main() -> None:
     for t in range(1, DEPTH + 1):
         states = distributed.recall(queries, depth=t, alpha=ALPHA).states
         approx_exact[:, t] = exact.energy(states)
-    exact_traj = np.concatenate([exact_recall.energies, exact_recall.energy[:, None]], axis=1)
-    approx_traj = np.concatenate([approx_recall.energies, approx_recall.energy[:, None]], axis=1)
+    exact_traj = np.concatenate([exact_recall.energies, np.asarray(exact.energy(exact_recall.states))[:, None]], axis=1)
+    approx_traj = np.concatenate(
+        [approx_recall.energies, np.asarray(distributed.energy(approx_recall.states))[:, None]], axis=1)
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     steps = np.arange(DEPTH + 1)
@@ -96,8 +95,7 @@ def main() -> None:
     path = args.out / "tutorial_energy.png"
     fig.savefig(path, dpi=110)
     clock.say(f"wrote {path}")
-    for store in (exact, distributed):
-        store.delete()
+    delete_stores(args, "tutorial-exact", "tutorial-distributed")
 
 
 if __name__ == "__main__":
