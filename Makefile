@@ -1,12 +1,13 @@
 # Engram: `make test` builds and runs every test (Swift suites, contract fuzzing, deployment checks);
-# `make bench` (and bench-small, bench-service) measures; `make run` serves.
+# `make bench` (and bench-small, bench-service) measures; `make run` serves; `make examples` (and
+# examples-quick) reproduces the tutorial and the paper's figures in small (examples/).
 # Each target installs the system libraries it needs when they are missing (Debian/Ubuntu, apt).
 
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libsleef-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps pydeps build release run test check fuzz deploy-check spec client-test bench bench-small bench-service fixtures clean
+.PHONY: deps pydeps build release run test check client-test examples-check fuzz deploy-check spec bench bench-small bench-service examples examples-quick examples-pydeps fixtures clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -26,9 +27,9 @@ release: deps
 run: release
 	.build/release/engram serve
 
-# Every test: the Swift suites, the Python client against the built server, then schemathesis against it, then the deployment
+# Every test: the Swift suites, the Python client and the examples (--quick) against the built server, then schemathesis against it, then the deployment
 # checks (a static release build, as the Dockerfile makes it).
-test: check client-test fuzz deploy-check
+test: check client-test examples-check fuzz deploy-check
 
 # The Swift suites alone (unit, in-process HTTP, and the built server as a process).
 check: deps spec pydeps
@@ -76,6 +77,24 @@ bench-small: release pydeps
 bench-service: release
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 	.build/release/engram bench --service
+
+# The tutorial and the paper's figures in small (examples/): a release build, then examples/run.py
+# starts it on a free loopback port with a temporary data directory, runs the three examples and
+# stops it. Pictures go to examples/out/. `make test` runs them in their --quick settings (examples-check).
+examples: release examples-pydeps
+	python3 examples/run.py
+
+examples-quick: release examples-pydeps
+	python3 examples/run.py --quick
+
+# The three examples in their --quick settings on the debug build, as `make test` runs them: each must
+# finish and draw its picture.
+examples-check: build examples-pydeps
+	python3 examples/run.py --quick --binary .build/debug/engram
+
+# Python packages the examples use (installed from PyPI when missing).
+examples-pydeps:
+	@python3 -c "import numpy, requests, matplotlib, sklearn" 2>/dev/null || python3 -m pip install --quiet numpy requests matplotlib scikit-learn
 
 # Regenerates the numpy reference fixtures (needs python3 with numpy).
 fixtures:
