@@ -51,3 +51,12 @@ class Clock:
 
     def say(self, message: str) -> None:
         print(f"[{self.name} {time.monotonic() - self.start:6.1f}s] {message}", flush=True)
+
+
+def save(fig, args: argparse.Namespace, clock: Clock, filename: str, title: str, fontsize: int = 10) -> None:
+    """Titles `fig`, lays it out and writes it to `args.out / filename`, saying where."""
+    fig.suptitle(title, fontsize=fontsize)
+    fig.tight_layout()
+    path = args.out / filename
+    fig.savefig(path, dpi=110)
+    clock.say(f"wrote {path}")

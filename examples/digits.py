@@ -17,7 +17,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 from sklearn.datasets import load_digits
 
-from _common import Clock, Engram, arguments, delete_stores
+from _common import Clock, Engram, arguments, delete_stores, save
 
 D, K, BETA, ALPHA = 64, 100, 3.0, 0.3
 
@@ -81,12 +81,8 @@ def main() -> None:
                 ax.axhline(3.5, color="tab:red", lw=0.8)
             if c == 0:
                 ax.set_ylabel(title, fontsize=9)
-    fig.suptitle(f"Digits: lower half completed (K = {K}, beta = {BETA:g}, Y = {features}, "
-                 f"depth {depth})", fontsize=9)
-    fig.tight_layout()
-    path = args.out / "digits_completion.png"
-    fig.savefig(path, dpi=110)
-    clock.say(f"wrote {path}")
+    save(fig, args, clock, "digits_completion.png",
+         f"Digits: lower half completed (K = {K}, beta = {BETA:g}, Y = {features}, depth {depth})", fontsize=9)
     delete_stores(args, "digits-mrdam", "digits-drdam")
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 from sklearn.datasets import load_digits
 
-from _common import Clock, Engram, arguments, delete_stores
+from _common import Clock, Engram, arguments, delete_stores, save
 
 D = 64
 KERNELS = ("sincos", "cos", "exp", "expexp")
@@ -80,12 +80,8 @@ def main() -> None:
         ax.set_title(f"{energy} energy", fontsize=10)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle(f"Energy error against Y: digits, K = {k}, D = {D}, beta = {beta:g}, "
-                 f"{len(points)} points, {len(seeds)} seed(s)", fontsize=10)
-    fig.tight_layout()
-    path = args.out / "error_vs_y.png"
-    fig.savefig(path, dpi=110)
-    clock.say(f"wrote {path}")
+    save(fig, args, clock, "error_vs_y.png",
+         f"Energy error against Y: digits, K = {k}, D = {D}, beta = {beta:g}, {len(points)} points, {len(seeds)} seed(s)")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ descent of both models, each state's energy measured with the exact energy, to o
 import numpy as np
 import matplotlib.pyplot as plt
 
-from _common import Clock, Engram, arguments, delete_stores
+from _common import Clock, Engram, arguments, delete_stores, save
 
 D, K, BETA, DEPTH, ALPHA = 30, 20, 25.0, 10, 0.1
 
@@ -89,12 +89,8 @@ def main() -> None:
     ax.set_ylabel(r"divergence $\|v^{(T)} - \tilde v^{(T)}\|$")
     ax.set_title("Divergence of the final states")
     ax.legend(fontsize=8)
-    fig.suptitle(f"Tutorial: D = {D}, K = {K}, Y = {features}, beta = {BETA:g}, "
-                 f"{DEPTH} steps, alpha = {ALPHA}", fontsize=10)
-    fig.tight_layout()
-    path = args.out / "tutorial_energy.png"
-    fig.savefig(path, dpi=110)
-    clock.say(f"wrote {path}")
+    save(fig, args, clock, "tutorial_energy.png",
+         f"Tutorial: D = {D}, K = {K}, Y = {features}, beta = {BETA:g}, {DEPTH} steps, alpha = {ALPHA}")
     delete_stores(args, "tutorial-exact", "tutorial-distributed")
 
 
