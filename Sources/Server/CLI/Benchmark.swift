@@ -39,13 +39,12 @@ struct Benchmark {
             for r in results {
                 let size = r.memories ?? r.features ?? 0
                 lines.append(
-                    [pad(r.kind, 7), pad(r.kernel ?? "-", 7), pad("\(r.dim)", 5), pad("\(size)", 7), pad("\(r.batch)", 6), pad("\(r.depth)", 6),
-                     pad(format(r.query_steps_per_s), 15), pad(format(r.gflops), 8), format(r.roof_fraction, digits: 2)].joined(separator: " "))
+                    [r.kind.padded(7), (r.kernel ?? "-").padded(7), "\(r.dim)".padded(5), "\(size)".padded(7), "\(r.batch)".padded(6), "\(r.depth)".padded(6),
+                     format(r.query_steps_per_s).padded(15), format(r.gflops).padded(8), format(r.roof_fraction, digits: 2)].joined(separator: " "))
             }
             return lines.joined(separator: "\n")
         }
 
-        private func pad(_ s: String, _ width: Int) -> String { s.padding(toLength: max(width, s.count), withPad: " ", startingAt: 0) }
         private func format(_ x: Double, digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
     }
 
@@ -80,7 +79,7 @@ struct Benchmark {
         let queries = Self.data(rows: batch, cols: model.dim, stream: 2)
         let parameters = DescentParameters(alpha: 0.01, depth: depth)
         _ = try Descent.run(model, queries: queries, parameters: parameters)
-        return try best { _ = try Descent.run(model, queries: queries, parameters: parameters) }
+        return try Stopwatch.fastest(repeats) { _ = try Descent.run(model, queries: queries, parameters: parameters) }
     }
 
     /// GFLOP/s of the fastest of `repeats` sgemms [n, n] × [n, n] (2n³ FLOP each), after a warm-up.
@@ -89,20 +88,10 @@ struct Benchmark {
         var c = Matrix(rows: n, cols: n)
         let multiply = { BLAS.multiply(a, a, into: &c) }
         multiply()
-        let seconds = (try? best(multiply)) ?? .infinity
+        let seconds = Stopwatch.fastest(repeats, multiply)
         return 2 * pow(Double(n), 3) / seconds / 1e9
     }
 
-    private func best(_ body: () throws -> Void) throws -> Double {
-        var fastest = Double.infinity
-        for _ in 0..<repeats {
-            let start = ContinuousClock.now
-            try body()
-            let elapsed = ContinuousClock.now - start
-            fastest = min(fastest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-        }
-        return fastest
-    }
 
     /// A [rows, cols] matrix of uniforms in [0, 1) from Philox stream `stream` (reproducible inputs).
     static func data(rows: Int, cols: Int, stream: UInt32) -> Matrix {

@@ -54,20 +54,14 @@ struct CodecBenchmark {
     private func line(_ direction: String, _ name: String, bytes: Int, ours: Double, foundation: Double) -> String {
         let size = String(format: "%.1f MB", Double(bytes) / 1e6)
         let figures = String(format: "%7.1f MB/s; Foundation %6.1f MB/s (%.1f× faster)", ours, foundation, ours / foundation)
-        return "  \(direction) \(name.padding(toLength: 25, withPad: " ", startingAt: 0)) \(size.padding(toLength: 8, withPad: " ", startingAt: 0)) \(figures)"
+        return "  \(direction) \(name.padded(25)) \(size.padded(8)) \(figures)"
     }
 
     /// MB/s of the fastest of `repeats` runs of `body` (after one warm-up), `bytes` being the text one
     /// run reads or writes.
     private func throughput(bytes: () -> Int, _ body: () throws -> Void) throws -> Double {
         try body()
-        var fastest = Duration.seconds(Int64.max)
-        for _ in 0..<repeats {
-            let start = ContinuousClock.now
-            try body()
-            fastest = min(fastest, ContinuousClock.now - start)
-        }
-        return Double(bytes()) / (Double(fastest.components.seconds) + Double(fastest.components.attoseconds) * 1e-18) / 1e6
+        return Double(bytes()) / (try Stopwatch.fastest(repeats, body)) / 1e6
     }
 
     private func throughput(bytes: Int, _ body: () throws -> Void) throws -> Double {

@@ -30,7 +30,7 @@ struct DurabilityBenchmark {
                 }
                 try await group.waitForAll()
             }
-            let seconds = Self.seconds(ContinuousClock.now - started)
+            let seconds = Stopwatch.seconds(ContinuousClock.now - started)
             let adds = writers * perWriter, used = registry.log.flushes - flushes
             lines.append("  \(writers) writer(s): \(adds) acknowledged adds in \(Self.format(seconds)) s = \(Self.format(Double(adds) / seconds, 0)) adds/s; \(used) fsyncs (\(Self.format(Double(adds) / Double(used))) adds per fsync)")
         }
@@ -45,7 +45,7 @@ struct DurabilityBenchmark {
         for i in 0..<200 {
             let started = ContinuousClock.now
             _ = try await big.add(Self.row(i, dim: dim), ids: nil)
-            latencies.append(Self.seconds(ContinuousClock.now - started))
+            latencies.append(Stopwatch.seconds(ContinuousClock.now - started))
         }
         let state = big.state
         var current = state
@@ -53,7 +53,7 @@ struct DurabilityBenchmark {
         for i in 0..<200 {
             let started = ContinuousClock.now
             current = try current.applying(.add(Self.row(i, dim: dim), ids: ["x\(i)"], nextID: current.nextID)).state
-            applyTimes.append(Self.seconds(ContinuousClock.now - started))
+            applyTimes.append(Stopwatch.seconds(ContinuousClock.now - started))
         }
         lines.append("  one add to K = \(state.count): median \(Self.milliseconds(latencies, 0.5)) ms, p99 \(Self.milliseconds(latencies, 0.99)) ms acknowledged (log and fsync included); the in-memory append alone: median \(Self.milliseconds(applyTimes, 0.5)) ms")
 
@@ -64,7 +64,7 @@ struct DurabilityBenchmark {
         lines.append("  recovery from the log alone (\(Self.format(Double(logBytes) / 1_048_576, 0)) MiB, \(report.applied) records): \(Self.format(report.seconds, 2)) s")
         let started = ContinuousClock.now
         let checkpoint = try await registry.checkpoint()
-        lines.append("  checkpoint of \(checkpoint.written.count) stores: \(Self.format(Self.seconds(ContinuousClock.now - started), 2)) s")
+        lines.append("  checkpoint of \(checkpoint.written.count) stores: \(Self.format(Stopwatch.seconds(ContinuousClock.now - started), 2)) s")
         registry.close()
         (registry, report) = try StoreRegistry.open(DataDirectory(root), checkpointBytes: 0)
         lines.append("  recovery from checkpoints (\(report.checkpoints) files, K = \(rows + 200) × \(dim) among them): \(Self.format(report.seconds, 2)) s")
@@ -76,7 +76,6 @@ struct DurabilityBenchmark {
         Matrix(rows: 1, cols: dim, values: (0..<dim).map { Float((($0 + seed * 31) &* 2_654_435_761) % 997) / 997 })
     }
 
-    private static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
     private static func milliseconds(_ xs: [Double], _ q: Double) -> String { format(xs.sorted()[Int(Double(xs.count - 1) * q)] * 1000, 3) }
     private static func format(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
 }

@@ -46,8 +46,8 @@ struct ServiceBenchmark {
                         let load = try Self.load(wrk: wrk, url: server.base + "/v1/stores/\(store)/recall" + (codec == "npy" ? "?depth=10" : ""),
                                                  script: script, connections: c, duration: duration)
                         let size = store == "mrdam" ? "K=1000" : "Y=4096"
-                        lines.append([Self.pad("\(store) \(size)", 16), Self.pad(codec, 6), Self.pad(batching ? "on" : "off", 9), Self.pad("\(c)", 6),
-                                      Self.pad(String(format: "%.0f", load.requestsPerSecond), 11), Self.pad(load.p50, 9), Self.pad(load.p99, 9),
+                        lines.append(["\(store) \(size)".padded(16), codec.padded(6), (batching ? "on" : "off").padded(9), "\(c)".padded(6),
+                                      String(format: "%.0f", load.requestsPerSecond).padded(11), load.p50.padded(9), load.p99.padded(9),
                                       "\(load.failures)"].joined(separator: " "))
                     }
                 }
@@ -105,5 +105,4 @@ struct ServiceBenchmark {
             .map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func pad(_ s: String, _ width: Int) -> String { s.padding(toLength: max(width, s.count), withPad: " ", startingAt: 0) }
 }

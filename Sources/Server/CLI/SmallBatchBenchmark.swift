@@ -51,7 +51,7 @@ struct SmallBatchBenchmark {
             "small batches: D = \(Self.dim), \(Self.depth) steps, best of \(repeats); transcendentals \(VectorMath.vectorBits)-bit; "
                 + "batches of at most \(RowProducts.smallBatchLimit) use the small-batch loops, larger ones GEMM",
             "ms per step on 1 thread against numpy with OPENBLAS_NUM_THREADS=1, and on \(cores) threads against numpy as BLAS starts; ×numpy = numpy's time / Engram's",
-            "kind   K/Y    batch  1 thread  numpy    ×numpy  \(pad("\(cores) threads", 9)) numpy    ×numpy  GB/s",
+            "kind   K/Y    batch  1 thread  numpy    ×numpy  \("\(cores) threads".padded(9)) numpy    ×numpy  GB/s",
         ]
         if !numpyFound { lines.append("(numpy not measured: \(numpyScript.path) did not run; install python3 and numpy)") }
         for r in rows {
@@ -59,9 +59,9 @@ struct SmallBatchBenchmark {
             let gigabytes = 8 * Double(r.size * Self.dim) / r.secondsAllCores / 1e9
             func ms(_ seconds: Double?) -> String { seconds.map { String(format: "%.4f", $0 * 1e3) } ?? "-" }
             func ratio(_ numpy: Double?, _ ours: Double) -> String { numpy.map { String(format: "%.2f", $0 / ours) } ?? "-" }
-            lines.append([pad(r.kind, 6), pad("\(r.size)", 6), pad("\(r.batch)", 6),
-                          pad(ms(r.seconds), 9), pad(ms(r.numpyOneThread), 8), pad(ratio(r.numpyOneThread, r.seconds), 7),
-                          pad(ms(r.secondsAllCores), 9), pad(ms(r.numpy), 8), pad(ratio(r.numpy, r.secondsAllCores), 7),
+            lines.append([r.kind.padded(6), "\(r.size)".padded(6), "\(r.batch)".padded(6),
+                          ms(r.seconds).padded(9), ms(r.numpyOneThread).padded(8), ratio(r.numpyOneThread, r.seconds).padded(7),
+                          ms(r.secondsAllCores).padded(9), ms(r.numpy).padded(8), ratio(r.numpy, r.secondsAllCores).padded(7),
                           String(format: "%.1f", gigabytes)].joined(separator: " "))
         }
         return lines.joined(separator: "\n")
@@ -69,7 +69,6 @@ struct SmallBatchBenchmark {
 
     private var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
 
-    private func pad(_ s: String, _ width: Int) -> String { s.padding(toLength: max(width, s.count), withPad: " ", startingAt: 0) }
 
     /// The fastest time per step over `repeats` descents of `depth` steps.
     private func perStep<Model: EnergyModel>(_ model: Model, batch: Int, threads: Int) throws -> Double {
@@ -79,14 +78,8 @@ struct SmallBatchBenchmark {
         let queries = Benchmark.data(rows: batch, cols: Self.dim, stream: 2)
         let parameters = DescentParameters(alpha: 0.01, depth: Self.depth)
         _ = try Descent.run(model, queries: queries, parameters: parameters, threads: threads)
-        var fastest = Double.infinity
-        for _ in 0..<repeats {
-            let start = ContinuousClock.now
-            _ = try Descent.run(model, queries: queries, parameters: parameters, threads: threads)
-            let elapsed = ContinuousClock.now - start
-            fastest = min(fastest, Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds))
-        }
-        return fastest / Double(Self.depth)
+        return try Stopwatch.fastest(repeats) { _ = try Descent.run(model, queries: queries, parameters: parameters, threads: threads) }
+            / Double(Self.depth)
     }
 
     /// numpy's seconds per step by [kind, batch], or nil when the script cannot run.
