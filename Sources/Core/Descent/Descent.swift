@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// x⁽⁰⁾ = q; for t = 0 … depth−1: record E(x⁽ᵗ⁾), then x⁽ᵗ⁺¹⁾ = x⁽ᵗ⁾ − α ∇E(x⁽ᵗ⁾) on the entries that are
 /// not clamped (clamped entries are not touched at all). With a tolerance, a query whose step moved no
-/// entry by `tolerance` or more stops there; the remaining queries are packed together so the GEMMs
+/// entry by `tolerance` or more stops there; the remaining queries are packed together so the products
 /// shrink with the batch. Buffers are allocated once per call.
 public enum Descent {
     /// Descends from each query of Q [B, D] on `model`, checking `cancellation` before every step.

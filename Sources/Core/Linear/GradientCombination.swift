@@ -1,5 +1,5 @@
 /// The per-row coefficients of a batched gradient ∇_r = a_r · P_r + c_r · x_r, where P [rows, D] is the
-/// back-projection GEMM's result (W Ξ for MrDAM, G Ω for DrDAM). Both models fill in a and c while they
+/// back-projection product's result (`RowProducts.combine`) (W Ξ for MrDAM, G Ω for DrDAM). Both models fill in a and c while they
 /// compute the energies, then combine in place over P. Sized for a batch, made once per recall.
 final class GradientCombination {
     private let projectionScale: ScratchBuffer
