@@ -68,7 +68,7 @@ let package = Package(
         // (write-ahead log, safetensors snapshots, recovery).
         .target(
             name: "Store",
-            dependencies: ["Core", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Core", "CZlib", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]
         ),
         // The `engram` executable: the HTTP server and the command-line interface.
         .executableTarget(

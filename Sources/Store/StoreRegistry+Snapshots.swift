@@ -1,45 +1,59 @@
 import Foundation
 
 /// Snapshots through the API (the paths are Qdrant's): files under `snapshots/<store>/`, each with a
-/// `.json` beside it holding its `SnapshotInfo`; the newest `keepSnapshots` of a store are kept. They
-/// outlive the store, so a deleted store can be restored from one.
+/// `.json` beside it holding its `SnapshotInfo`; the newest `keepSnapshots` of a store are kept. A
+/// snapshot is acknowledged once both files are durable (the `.json` last: a snapshot without one is
+/// an interrupted write, removed when the directory is next opened). They outlive the store, so a
+/// deleted store can be restored from one.
 extension StoreRegistry {
     /// Takes a snapshot of the store's current (durable) state. Returns what was written.
     public func createSnapshot(of store: MemoryStore) async throws -> SnapshotInfo {
-        let state = store.state
-        let now = Date()
-        // Whole seconds: what the listing's ISO 8601 dates hold.
-        let created = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
-        let folder = directory.snapshots(of: store.name)
-        let stamp = Self.stamp.string(from: now)
-        var name = "\(store.name)-\(state.version)-\(stamp).safetensors"
-        var n = 2
-        while FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path) {
-            name = "\(store.name)-\(state.version)-\(stamp)-\(n).safetensors"
-            n += 1
-        }
-        let file = folder.appendingPathComponent(name)
-        let info = try await Background.run { [name] () throws -> SnapshotInfo in
-            let written = try StoreSnapshot.write(state, name: store.name, created: created, to: file)
-            let info = SnapshotInfo(name: name, size: written.size, sha256: written.sha256, version: state.version, created: created)
-            try Disk.writeAtomically(to: Self.infoURL(of: file)) { out in
-                try Self.encoder.encode(info).withUnsafeBytes { try out.write($0) }
+        try await snapshotLock.withLock { [self] in
+            let state = store.state
+            let now = clock()
+            // Whole seconds: what the listing's ISO 8601 dates hold.
+            let created = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+            let folder = directory.snapshots(of: store.name)
+            let fileSystem = directory.fileSystem
+            let taken = try snapshots(of: store.name)
+            let number = (taken.map(\.number).max() ?? 0) + 1
+            let stamp = Self.stamp.string(from: now)
+            var name = "\(store.name)-\(state.version)-\(stamp).safetensors"
+            var n = 2
+            while fileSystem.exists(folder + "/" + name) {
+                name = "\(store.name)-\(state.version)-\(stamp)-\(n).safetensors"
+                n += 1
             }
+            let path = folder + "/" + name
+            let info = try await Background.run { [name] () throws -> SnapshotInfo in
+                let written = try StoreSnapshot.write(state, name: store.name, created: created, to: path, on: fileSystem)
+                let info = SnapshotInfo(name: name, size: written.size, sha256: written.sha256, version: state.version, created: created, number: number)
+                try fileSystem.writeAtomically(to: Self.infoPath(of: path)) { out in
+                    try Self.encoder.encode(info).withUnsafeBytes { try out.write($0) }
+                }
+                return info
+            }
+            for old in (taken + [info]).dropLast(max(keepSnapshots, 1)) { try removeSnapshot(of: store.name, named: old.name) }
             return info
         }
-        try pruneSnapshots(of: store.name)
-        return info
+    }
+
+    /// Keeps the newest `keepSnapshots` of every store's snapshots (at open: a crash may have come
+    /// between a new snapshot and the pruning that follows it).
+    func pruneAllSnapshots() throws {
+        for name in try directory.entries(of: directory.snapshots) where Self.isValidName(name) {
+            for old in try snapshots(of: name).dropLast(max(keepSnapshots, 1)) { try removeSnapshot(of: name, named: old.name) }
+        }
     }
 
     /// The snapshots of store `name`, oldest first (none when it has never had one).
     public func snapshots(of name: String) throws -> [SnapshotInfo] {
         try Self.checkName(name)
         let folder = directory.snapshots(of: name)
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return files.filter { $0.hasSuffix(".safetensors") && !$0.hasPrefix(".") }.compactMap { file in
-            let url = Self.infoURL(of: folder.appendingPathComponent(file))
-            return (try? Data(contentsOf: url)).flatMap { try? Self.decoder.decode(SnapshotInfo.self, from: $0) }
-        }.sorted { ($0.created, $0.name) < ($1.created, $1.name) }
+        let fileSystem = directory.fileSystem
+        return try directory.entries(of: folder).filter { $0.hasSuffix(".safetensors") }.compactMap { file in
+            (try? fileSystem.read(Self.infoPath(of: folder + "/" + file))).flatMap { try? Self.decoder.decode(SnapshotInfo.self, from: $0) }
+        }.sorted { ($0.number, $0.created, $0.name) < ($1.number, $1.created, $1.name) }
     }
 
     /// The file of snapshot `snapshot` of store `name`; throws `notFound`.
@@ -47,29 +61,32 @@ extension StoreRegistry {
         guard let info = try snapshots(of: name).first(where: { $0.name == snapshot }) else {
             throw StoreError.notFound("store '\(name)' has no snapshot named '\(snapshot)'")
         }
-        return (directory.snapshots(of: name).appendingPathComponent(snapshot), info)
+        return (URL(fileURLWithPath: directory.snapshots(of: name) + "/" + snapshot), info)
     }
 
-    /// Deletes snapshot `snapshot` of store `name`; throws `notFound`.
-    public func deleteSnapshot(of name: String, named snapshot: String) throws {
+    /// Deletes snapshot `snapshot` of store `name` durably; throws `notFound`.
+    public func deleteSnapshot(of name: String, named snapshot: String) async throws {
+        try await snapshotLock.withLock { [self] in try removeSnapshot(of: name, named: snapshot) }
+    }
+
+    /// Removes a snapshot's `.json` (it is no longer listed), then its file, then fsyncs the folder.
+    private func removeSnapshot(of name: String, named snapshot: String) throws {
         let (url, _) = try snapshotFile(of: name, named: snapshot)
-        try FileManager.default.removeItem(at: Self.infoURL(of: url))
-        try FileManager.default.removeItem(at: url)
+        let fileSystem = directory.fileSystem
+        try fileSystem.unlink(Self.infoPath(of: url.path))
+        try fileSystem.unlink(url.path)
+        try fileSystem.syncDirectory(directory.snapshots(of: name))
     }
 
     /// Makes store `name` exactly its snapshot `snapshot` (creating the store when it was deleted).
     public func restore(_ name: String, from snapshot: String) async throws -> MemoryStore {
         let (url, _) = try snapshotFile(of: name, named: snapshot)
-        let bytes = try await Background.run { try Data(contentsOf: url) }
+        let fileSystem = directory.fileSystem
+        let bytes = try await Background.run { try fileSystem.read(url.path) }
         return try await replace(name: name, snapshot: bytes).store
     }
 
-    private func pruneSnapshots(of name: String) throws {
-        let all = try snapshots(of: name)
-        for old in all.dropLast(max(keepSnapshots, 1)) { try deleteSnapshot(of: name, named: old.name) }
-    }
-
-    private static func infoURL(of file: URL) -> URL { file.appendingPathExtension("json") }
+    private static func infoPath(of file: String) -> String { file + ".json" }
 
     private static let stamp: DateFormatter = {
         let formatter = DateFormatter()

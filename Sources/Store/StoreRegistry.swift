@@ -1,50 +1,81 @@
 import Core
 import Foundation
+import Logging
 import Synchronization
 
 /// The named stores of one server and their durability: every change is appended to the write-ahead
-/// log and synced before it is acknowledged; checkpoints write each changed store's snapshot and
-/// truncate the log. Stores that failed recovery stay listed as failed (503) with their reason.
+/// log and synced before it is acknowledged or shown; checkpoints write each changed store's snapshot
+/// and truncate the log. Stores that failed recovery stay listed as failed (503) with their reason.
 public final class StoreRegistry: Sendable {
     /// The data directory.
     public let directory: DataDirectory
     /// The write-ahead log.
-    public let log: FileLog
+    package let log: any MutationLog
     private let entries: Mutex<[String: Entry]>
+    /// Creates, deletes and uploads that create change the set of names one at a time, without holding
+    /// `entries` (lookups never wait for a log append).
+    private let structure = AsyncLock()
     let checkpointLock = AsyncLock()
     let checkpointScheduled = Atomic<Bool>(false)
     /// Log bytes past which a write schedules a checkpoint in the background (0: never by size).
     let checkpointBytes: Int
+    /// What checkpoints by size wait for: the log's bytes past which the next one runs, and why they
+    /// are held back (a checkpoint that could not shrink the log, or failed).
+    let checkpointBackoff: Mutex<(threshold: Int, reason: String?)>
     /// API snapshots kept per store (the newest).
     let keepSnapshots: Int
+    /// Snapshots are taken, pruned and deleted one at a time.
+    let snapshotLock = AsyncLock()
     /// What stores may hold.
     public let limits: StoreLimits
+    /// Damage recovery found whose store cannot be told: the log is kept while there is any.
+    public let unattributedDamage: [String]
+    let logger: Logger
+    /// The time snapshots are stamped with.
+    let clock: @Sendable () -> Date
 
     private enum Entry {
+        /// A store, shown once the record that made it is durable (`MemoryStore.origin`).
         case live(MemoryStore)
+        /// A store whose delete record is appended (writes get 404) but not yet durable: reads still see it.
+        case deleting(MemoryStore, UInt64)
         case failed(String)
     }
 
     /// Recovers the stores of the (locked) data directory `data`: see `Recovery`. Blocking; run it
-    /// off the event loops.
-    public static func open(_ data: DataDirectory, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3, limits: StoreLimits = StoreLimits()) throws -> (registry: StoreRegistry, report: RecoveryReport) {
-        let (log, recovered, report) = try Recovery.run(data)
-        let registry = StoreRegistry(directory: data, log: log, failed: report.failed, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits)
+    /// off the event loops. The log is `log` (the segment files in `data` by default).
+    public static func open(_ data: DataDirectory, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3,
+                            limits: StoreLimits = StoreLimits(), logger: Logger = Logger(label: "engram.store")) throws -> (registry: StoreRegistry, report: RecoveryReport) {
+        try open(data, log: .files(of: data), checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits, logger: logger)
+    }
+
+    package static func open(_ data: DataDirectory, log source: LogSource, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3,
+                             limits: StoreLimits = StoreLimits(), logger: Logger = Logger(label: "engram.store"),
+                             clock: @escaping @Sendable () -> Date = Date.init) throws -> (registry: StoreRegistry, report: RecoveryReport) {
+        let (log, recovered, report) = try Recovery.run(data, log: source)
+        let registry = StoreRegistry(directory: data, log: log, report: report, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots,
+                                     limits: limits, logger: logger, clock: clock)
         registry.entries.withLock { entries in
             for (name, r) in recovered {
                 entries[name] = .live(registry.makeStore(name: name, state: r.state, origin: r.origin, checkpointed: r.checkpointed))
             }
         }
+        try registry.pruneAllSnapshots()
         return (registry, report)
     }
 
-    private init(directory: DataDirectory, log: FileLog, failed: [String: String], checkpointBytes: Int, keepSnapshots: Int, limits: StoreLimits) {
+    private init(directory: DataDirectory, log: any MutationLog, report: RecoveryReport, checkpointBytes: Int, keepSnapshots: Int,
+                 limits: StoreLimits, logger: Logger, clock: @escaping @Sendable () -> Date) {
         self.limits = limits
         self.directory = directory
         self.log = log
-        self.entries = Mutex(failed.mapValues { .failed($0) })
+        self.entries = Mutex(report.failed.mapValues { .failed($0) })
+        self.unattributedDamage = report.unattributed
         self.checkpointBytes = checkpointBytes
+        self.checkpointBackoff = Mutex((checkpointBytes, nil))
         self.keepSnapshots = keepSnapshots
+        self.logger = logger
+        self.clock = clock
     }
 
     /// Releases the data directory (after a final checkpoint, at shutdown): this registry must not
@@ -56,8 +87,8 @@ public final class StoreRegistry: Sendable {
                     totalBytes: { [weak self] in self?.totalBytes ?? 0 }, afterWrite: { [weak self] in self?.checkpointIfDue() })
     }
 
-    /// Bytes of numbers all live stores hold.
-    public var totalBytes: Int { all.reduce(0) { $0 + $1.state.model.bytes } }
+    /// Bytes of numbers all stores hold, those whose create or delete is not yet durable included.
+    public var totalBytes: Int { held.reduce(0) { $0 + $1.state.model.bytes } }
 
     /// Whether `name` matches `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
     public static func isValidName(_ name: String) -> Bool {
@@ -75,37 +106,57 @@ public final class StoreRegistry: Sendable {
     }
 
     /// Creates the store `name` with `configuration`, or returns the existing one when its configuration
-    /// is what was asked for (`created` false). Throws `StoreError.conflict` for a different
-    /// configuration. The new store's features are generated off the caller's thread, before any lock.
+    /// is what was asked for (`created` false). Either answer comes once the store's creation is
+    /// durable. Throws `StoreError.conflict` for a different configuration. The new store's features
+    /// are generated off the caller's thread, before any lock.
     public func create(name: String, configuration: StoreConfiguration) async throws -> (store: MemoryStore, created: Bool) {
         try Self.checkName(name)
         let resolved = try configuration.resolved()
-        if let existing = try existing(name, satisfying: configuration) { return (existing, false) }
+        if let existing = try await existing(name, satisfying: configuration) { return (existing, false) }
         try limits.check(resolved)
         try checkRoom(for: StoreLimits.bytes(of: resolved))
         let initial = try await Background.run { try StoreState(configuration: resolved) }
-        let (store, sequence) = try entries.withLock { entries -> (MemoryStore, UInt64?) in
-            switch entries[name] {
-            case .failed(let reason): throw Self.failedStore(name, reason)
-            case .live(let raced):
-                guard raced.state.configuration.isSatisfied(by: configuration) else { throw Self.conflict(name) }
-                return (raced, nil)
-            case nil:
-                guard entries.count < limits.maxStores else { throw Self.tooManyStores(limits) }
-                let sequence = try log.append(store: name, entry: .create(resolved))
-                let store = makeStore(name: name, state: initial.at(sequence: sequence), origin: sequence, checkpointed: 0)
-                entries[name] = .live(store)
-                return (store, sequence)
-            }
+        let made = try await structure.withLock { [self] () -> (MemoryStore, UInt64)? in
+            guard try await settledEntry(name) == nil else { return nil }
+            try checkRoom(for: StoreLimits.bytes(of: resolved))
+            let sequence = try log.append(store: name, entry: .create(resolved))
+            let store = makeStore(name: name, state: initial.at(sequence: sequence), origin: sequence, checkpointed: 0)
+            entries.withLock { $0[name] = .live(store) }
+            return (store, sequence)
         }
-        if let sequence { try await log.sync(through: sequence) }
-        return (store, sequence != nil)
+        guard let (store, sequence) = made else {
+            // Created meanwhile by another request.
+            guard let existing = try await existing(name, satisfying: configuration) else { return try await create(name: name, configuration: configuration) }
+            return (existing, false)
+        }
+        try await log.sync(through: sequence)
+        return (store, true)
     }
 
-    private func existing(_ name: String, satisfying configuration: StoreConfiguration) throws -> MemoryStore? {
-        guard let store = try lookUp(name) else { return nil }
+    /// The live store `name` once its creation is durable, when its configuration satisfies
+    /// `configuration`; nil when there is none; throws `conflict` for another configuration.
+    private func existing(_ name: String, satisfying configuration: StoreConfiguration) async throws -> MemoryStore? {
+        guard case .live(let store) = try entry(name) else { return nil }
         guard store.state.configuration.isSatisfied(by: configuration) else { throw Self.conflict(name) }
+        try await log.sync(through: store.origin)
         return store
+    }
+
+    /// The entry for `name` once no delete of it is pending: waits for a pending delete to be durable
+    /// and removes it. Call holding `structure`.
+    private func settledEntry(_ name: String) async throws -> Entry? {
+        let current = try entry(name)
+        guard case .deleting(let store, let sequence) = current else { return current }
+        try await log.sync(through: sequence)
+        forget(store, named: name)
+        return nil
+    }
+
+    /// Removes `store`'s entry once its delete is durable (unless the name has moved on).
+    private func forget(_ store: MemoryStore, named name: String) {
+        entries.withLock { entries in
+            if case .deleting(let current, _) = entries[name], current === store { entries[name] = nil }
+        }
     }
 
     private static func conflict(_ name: String) -> StoreError {
@@ -127,24 +178,58 @@ public final class StoreRegistry: Sendable {
         .unavailable("store '\(name)' failed recovery and is not served: \(reason)")
     }
 
-    /// The live store `name`, nil when there is none; throws `unavailable` for a failed one.
-    private func lookUp(_ name: String) throws -> MemoryStore? {
-        switch entries.withLock({ $0[name] }) {
-        case .live(let store): return store
-        case .failed(let reason): throw Self.failedStore(name, reason)
-        case nil: return nil
+    /// The entry for `name`; throws `unavailable` for a failed store.
+    private func entry(_ name: String) throws -> Entry? {
+        let found = entries.withLock { $0[name] }
+        if case .failed(let reason) = found { throw Self.failedStore(name, reason) }
+        return found
+    }
+
+    /// The store `name` as shown: live once its creation is durable, or being deleted (its delete not
+    /// yet durable); nil otherwise. Throws `unavailable` for a store that failed recovery.
+    private func shown(_ name: String) throws -> MemoryStore? {
+        switch try entry(name) {
+        case .live(let store): return store.origin <= log.durableSequence ? store : nil
+        case .deleting(let store, _): return store
+        case .failed, nil: return nil
         }
     }
 
     /// The store `name`; throws `StoreError.notFound`, or `unavailable` for a store that failed recovery.
     public func store(named name: String) throws -> MemoryStore {
-        guard let store = try lookUp(name) else { throw StoreError.notFound("no store named '\(name)'") }
+        guard let store = try shown(name) else { throw StoreError.notFound("no store named '\(name)'") }
         return store
     }
 
-    /// Every live store, by name.
+    /// Every store as shown, by name.
     public var all: [MemoryStore] {
-        entries.withLock { $0.values.compactMap { if case .live(let s) = $0 { s } else { nil } } }.sorted { $0.name < $1.name }
+        let durable = log.durableSequence
+        return entries.withLock { entries in
+            entries.values.compactMap { entry -> MemoryStore? in
+                switch entry {
+                case .live(let store): store.origin <= durable ? store : nil
+                case .deleting(let store, _): store
+                case .failed: nil
+                }
+            }
+        }.sorted { $0.name < $1.name }
+    }
+
+    /// Every store the registry holds, shown or not (checkpoints and limits count them all).
+    var held: [MemoryStore] {
+        entries.withLock { entries in
+            entries.values.compactMap { entry -> MemoryStore? in
+                switch entry {
+                case .live(let store), .deleting(let store, _): store
+                case .failed: nil
+                }
+            }
+        }.sorted { $0.name < $1.name }
+    }
+
+    /// The sequence numbers of the delete records not yet known durable.
+    var pendingDeletes: [UInt64] {
+        entries.withLock { $0.values.compactMap { if case .deleting(_, let sequence) = $0 { sequence } else { nil } } }
     }
 
     /// The stores that failed recovery, with the reason.
@@ -153,20 +238,23 @@ public final class StoreRegistry: Sendable {
     }
 
     /// Deletes the store `name` after the writes queued on it (which land first); later writes get 404.
-    /// Throws `StoreError.notFound`.
+    /// Returns once the delete is durable; until then reads still see the store. Throws `StoreError.notFound`.
     public func delete(name: String) async throws {
-        let store = try store(named: name)
-        let sequence = try await store.serially { [self] in
-            _ = try store.liveHead()
-            return try entries.withLock { entries in
-                guard case .live(let current) = entries[name], current === store else { throw StoreError.notFound("no store named '\(name)'") }
+        let (store, sequence) = try await structure.withLock { [self] () -> (MemoryStore, UInt64) in
+            guard case .live(let store) = try entry(name), store.origin <= log.durableSequence else {
+                throw StoreError.notFound("no store named '\(name)'")
+            }
+            let sequence = try await store.serially { [self] in
+                _ = try store.liveHead()
                 let sequence = try log.append(store: name, entry: .delete)
-                entries[name] = nil
                 store.markRemoved()
                 return sequence
             }
+            entries.withLock { $0[name] = .deleting(store, sequence) }
+            return (store, sequence)
         }
         try await log.sync(through: sequence)
+        forget(store, named: name)
     }
 
     /// Makes the store `name` exactly the snapshot in `bytes` (safetensors), creating it when missing;
@@ -181,7 +269,7 @@ public final class StoreRegistry: Sendable {
             throw StoreError.invalid("not a valid Engram snapshot: \(error)")
         }
         while true {
-            if let store = try lookUp(name) {
+            if case .live(let store) = try entry(name) {
                 try limits.check(storeBytes: image.model.bytes)
                 try limits.check(total: totalBytes, more: image.model.bytes - store.state.model.bytes)
                 do {
@@ -192,15 +280,16 @@ public final class StoreRegistry: Sendable {
                 }
             }
             try checkRoom(for: image.model.bytes)
-            let created = try entries.withLock { entries -> (MemoryStore, UInt64)? in
-                guard entries[name] == nil else { return nil }
-                guard entries.count < limits.maxStores else { throw Self.tooManyStores(limits) }
-                let sequence = try log.append(store: name, entry: .replace(bytes))
+            let made = try await structure.withLock { [self] () -> (MemoryStore, UInt64)? in
+                guard try await settledEntry(name) == nil else { return nil }
+                try checkRoom(for: image.model.bytes)
+                let log = self.log
+                let sequence = try await Background.run { try log.append(store: name, entry: .replace(bytes)) }
                 let store = makeStore(name: name, state: image.at(sequence: sequence), origin: sequence, checkpointed: 0)
-                entries[name] = .live(store)
+                entries.withLock { $0[name] = .live(store) }
                 return (store, sequence)
             }
-            if let (store, sequence) = created {
+            if let (store, sequence) = made {
                 try await log.sync(through: sequence)
                 return (store, true)
             }

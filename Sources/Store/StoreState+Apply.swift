@@ -7,6 +7,7 @@ extension StoreState {
     public func applying(_ mutation: StoreMutation) throws -> (state: StoreState, changed: Int) {
         switch (mutation, model) {
         case (.add(let memories, let newIDs, let counter), .exact(let exact)):
+            guard counter <= Self.counterLimit else { throw StoreError.invalid("the id counter \(counter) is over the largest a store can carry forward") }
             try checkVectors(memories)
             try checkNewIDs(newIDs, count: memories.rows)
             let model = StoreModel.exact(try exact.appending(memories))
@@ -15,6 +16,9 @@ extension StoreState {
         case (.add(let memories, let newIDs, _), .distributed(var distributed)):
             guard newIDs.isEmpty else { throw StoreError.invalid("drdam stores do not keep memories, so they take no ids") }
             try checkVectors(memories)
+            guard UInt64(distributed.count + memories.rows) <= Self.counterLimit else {
+                throw StoreError.invalid("the store would count more than \(Self.counterLimit) memories")
+            }
             try distributed.add(memories)
             return (next(model: .distributed(distributed)), memories.rows)
 

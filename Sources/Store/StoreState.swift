@@ -16,6 +16,11 @@ public struct StoreState: Sendable {
     /// The sequence number of the last log record applied to this store (0 before any).
     public let sequence: UInt64
 
+    /// The largest version, id counter or drdam count a store carries (2^48). A snapshot, upload or log
+    /// record with a larger one is refused, so the counters can always grow by the writes that follow
+    /// and sums over all stores never overflow.
+    package static let counterLimit: UInt64 = 1 << 48
+
     /// The empty state of a new store with a resolved configuration.
     public init(configuration: StoreConfiguration, sequence: UInt64 = 0) throws {
         self.init(configuration: configuration, version: 0, model: try StoreModel(configuration: configuration), ids: MemoryIDs(), nextID: 1, sequence: sequence)

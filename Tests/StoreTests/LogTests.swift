@@ -14,20 +14,25 @@ import Testing
         .delete,
     ]
 
+    /// The file log in `wal`, on the real file system.
+    static func open(_ wal: URL, nextAtLeast: UInt64 = 1) throws -> (log: FileLog, scan: LogScan) {
+        try FileLog.open(directory: wal.path, on: PosixFileSystem(), nextAtLeast: nextAtLeast)
+    }
+
     /// Every kind of record comes back from disk exactly, in order, with consecutive sequence numbers.
     @Test func recordsRoundTrip() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let wal = directory.url.appendingPathComponent("wal")
         do {
-            let (log, scan) = try FileLog.open(directory: wal)
+            let (log, scan) = try Self.open(wal)
             #expect(scan.items.isEmpty)
             for (i, entry) in Self.entries.enumerated() {
                 #expect(try log.append(store: "s\(i % 2)", entry: entry) == UInt64(i + 1))
             }
             try await log.sync(through: UInt64(Self.entries.count))
         }
-        let (log, scan) = try FileLog.open(directory: wal)
+        let (log, scan) = try Self.open(wal)
         #expect(scan.tornTail == nil && scan.records.count == Self.entries.count)
         for (i, record) in scan.records.enumerated() {
             #expect(record == LogRecord(sequence: UInt64(i + 1), store: "s\(i % 2)", entry: Self.entries[i]))
@@ -66,19 +71,19 @@ import Testing
         defer { directory.remove() }
         let wal = directory.url.appendingPathComponent("wal")
         do {
-            let log = try FileLog.open(directory: wal).log
+            let log = try Self.open(wal).log
             for entry in Self.entries.prefix(3) { _ = try log.append(store: "s", entry: entry) }
             try await log.sync(through: 3)
         }
         let segment = try #require(directory.segments.last)
-        let size = try Disk.size(of: segment)
+        let size = try PosixFileSystem().fileSize(segment.path)
         let handle = try FileHandle(forWritingTo: segment)
         try handle.truncate(atOffset: UInt64(size - 5))
         try handle.close()
-        let (log, scan) = try FileLog.open(directory: wal)
+        let (log, scan) = try Self.open(wal)
         #expect(scan.records.map(\.sequence) == [1, 2] && scan.tornTail != nil)
         #expect(!scan.items.contains { if case .damage = $0 { true } else { false } }, "a torn tail is not damage")
-        #expect(try Disk.size(of: segment) < size - 5)
+        #expect(try PosixFileSystem().fileSize(segment.path) < size - 5)
         #expect(try log.append(store: "s", entry: .delete) == 3)
     }
 
@@ -92,7 +97,7 @@ import Testing
         defer { directory.remove() }
         let wal = directory.url.appendingPathComponent("wal")
         do {
-            let log = try FileLog.open(directory: wal).log
+            let log = try Self.open(wal).log
             for (i, entry) in Self.entries.prefix(4).enumerated() { _ = try log.append(store: "s\(i)", entry: entry) }
             try await log.sync(through: 4)
         }
@@ -102,7 +107,7 @@ import Testing
         let recordOne = LogFrame.overhead + 2 + (try Self.entries[0].payload()).count
         bytes[recordOne + (named ? LogFrame.overhead + 2 + 10 : 6)] ^= 0x40
         try bytes.write(to: segment)
-        let scan = try FileLog.open(directory: wal).scan
+        let scan = try Self.open(wal).scan
         let damage = scan.items.compactMap { if case .damage(let d) = $0 { d } else { nil } }
         #expect(damage.count == 1, "\(place): \(damage)")
         #expect(damage.first?.store == (named ? "s1" : nil))

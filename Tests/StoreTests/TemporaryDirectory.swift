@@ -21,7 +21,7 @@ final class TemporaryDirectory: @unchecked Sendable {
     }
 
     /// The log's segment files, oldest first.
-    var segments: [URL] { (try? FileLog.segments(in: url.appendingPathComponent("wal")).map(\.url)) ?? [] }
+    var segments: [URL] { (try? FileLog.segments(in: url.path + "/wal", on: PosixFileSystem()).map { URL(fileURLWithPath: $0.path) }) ?? [] }
 
     /// The checkpoint files of store `name`.
     func checkpoints(of name: String) -> [URL] {

@@ -94,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
             maxBatch: maxBatch, batchDelay: .microseconds(batchDelay), productThreads: BLAS.threads)
         let recovery = Task {
             do {
-                let report = try await stores.recover(dataDirectory, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: storeLimits)
+                let report = try await stores.recover(dataDirectory, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: storeLimits, logger: logger)
                 Self.log(report, directory: directory, logger: logger)
                 service.changed()
             } catch {
@@ -148,6 +148,9 @@ struct ServeCommand: AsyncParsableCommand {
         for warning in report.warnings { logger.warning("recovery: \(warning)") }
         for (name, reason) in report.failed.sorted(by: { $0.key < $1.key }) {
             logger.error("store failed recovery and is not served (503); its files are kept", metadata: ["store": "\(name)", "reason": "\(reason)"])
+        }
+        for damage in report.unattributed {
+            logger.error("write-ahead log damaged where no store can be told (any store's record may be lost, even a create); the log is kept", metadata: ["damage": "\(damage)"])
         }
     }
 }

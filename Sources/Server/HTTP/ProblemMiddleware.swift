@@ -30,6 +30,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .unavailable(let detail): return Problem(.serviceUnavailable, detail)
             }
         case let error as CoreError: return Problem(.unprocessableContent, error.description)
+        case let error as SystemFailure where error.isNoSpace:
+            return Problem(.init(code: 507, reasonPhrase: "Insufficient Storage"), "the data directory's disk is full: \(error). Nothing was changed; free some room and try again")
         case let error as SystemFailure: return Problem(.serviceUnavailable, "the data directory cannot be written: \(error)")
         case let error as CocoaError where error.isFileError: return Problem(.serviceUnavailable, "the data directory cannot be read or written: \(error.localizedDescription)")
         case let error as HTTPError:

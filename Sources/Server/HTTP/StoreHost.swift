@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Store
 import Synchronization
 
@@ -24,10 +25,10 @@ final class StoreHost: Sendable {
     /// Recovers the stores of the locked data directory its stores off the caller's thread (large orthogonal
     /// stores regenerate their features), then serves them. Returns the report, or throws when the
     /// directory cannot be opened at all (then every store route keeps answering 503 with the reason).
-    func recover(_ data: DataDirectory, checkpointBytes: Int, keepSnapshots: Int, limits: StoreLimits) async throws -> RecoveryReport {
+    func recover(_ data: DataDirectory, checkpointBytes: Int, keepSnapshots: Int, limits: StoreLimits, logger: Logger) async throws -> RecoveryReport {
         do {
             let (registry, report) = try await Background.run {
-                try StoreRegistry.open(data, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits)
+                try StoreRegistry.open(data, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits, logger: logger)
             }
             phase.withLock { $0 = .ready(registry, report) }
             return report

@@ -12,6 +12,8 @@ package enum LogFrame {
     static let fixedHeader = 20
     /// Bytes of a frame besides its name and payload.
     static let overhead = fixedHeader + 8
+    /// Bytes of the largest header a frame can have (a name of 65 535 bytes and its CRC).
+    static let largestHeader = fixedHeader + Int(UInt16.max) + 4
 
     /// The frame's bytes before the payload (header and its CRC).
     static func header(sequence: UInt64, store: String, kind: UInt8, payloadLength: Int) -> [UInt8] {

@@ -2,7 +2,7 @@ import Core
 import Crypto
 import Foundation
 
-/// A store's state as one safetensors file (DESIGN.md, Formats), read by the Python `safetensors`
+/// A store's state as one safetensors file (docs/durability.md), read by the Python `safetensors`
 /// library as well as by Engram:
 /// - mrdam: `memories` F32 [K, D] and `ids` U8 [N], the rows' ids in order, UTF-8, joined by "\n";
 /// - drdam: `T` F64 [F], the Double accumulator (so a restart is bit-exact), and `count` I64 [].
@@ -30,9 +30,9 @@ package enum StoreSnapshot {
         package let sha256: String
     }
 
-    /// Writes a snapshot of `state` (store `name`) to `url` atomically (temporary file, fsync, rename,
+    /// Writes a snapshot of `state` (store `name`) to `path` atomically (temporary file, fsync, rename,
     /// fsync of the directory), streaming the tensors from the state without copying them.
-    package static func write(_ state: StoreState, name: String, created: Date, to url: URL) throws -> Written {
+    package static func write(_ state: StoreState, name: String, created: Date, to path: String, on fileSystem: any FileSystem) throws -> Written {
         let layout = Layout(state)
         var metadata = Self.metadata(state, name: name, created: created)
         var crc = CRC32.checksum(Array(canonical(metadata).utf8))
@@ -41,7 +41,7 @@ package enum StoreSnapshot {
         let header = try SafeTensors.header(layout.tensors, metadata: metadata).bytes
         var hasher = SHA256()
         var size = 0
-        try Disk.writeAtomically(to: url) { file in
+        try fileSystem.writeAtomically(to: path) { file in
             var failure: (any Error)?
             func put(_ bytes: UnsafeRawBufferPointer) {
                 guard failure == nil else { return }
@@ -86,6 +86,9 @@ package enum StoreSnapshot {
             }
             let configuration = try Self.configuration(metadata, field: field)
             let version: UInt64 = try number("version"), nextID: UInt64 = try number("next_id"), sequence: UInt64 = try number("sequence")
+            for (key, value) in [("version", version), ("next_id", nextID)] where value > StoreState.counterLimit {
+                throw LogFormatError("metadata '\(key)' is \(value), over the largest a store can carry forward (\(StoreState.counterLimit))")
+            }
             guard let created = ISO8601DateFormatter().date(from: try field("created")) else { throw LogFormatError("metadata 'created' is not an ISO 8601 date") }
             func tensor(_ name: String, _ dtype: String, _ shape: [Int]) throws -> UnsafeRawBufferPointer {
                 guard let t = parsed.tensors[name] else { throw LogFormatError("tensor '\(name)' is missing") }
@@ -114,7 +117,9 @@ package enum StoreSnapshot {
                 let raw = try tensor("T", "F64", [f])
                 let accumulator = (0..<f).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
                 let count = Int(Int64(littleEndian: try tensor("count", "I64", []).loadUnaligned(as: Int64.self)))
-                guard count >= 0 else { throw LogFormatError("count is negative") }
+                guard count >= 0, UInt64(count) <= StoreState.counterLimit else {
+                    throw LogFormatError("count \(count) is negative or over the largest a store can carry forward (\(StoreState.counterLimit))")
+                }
                 do {
                     model = try StoreModel(configuration: configuration, accumulator: accumulator, count: count)
                 } catch {

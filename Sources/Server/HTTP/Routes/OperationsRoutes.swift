@@ -9,17 +9,27 @@ struct OperationsRoutes {
         var stores: Int?
         /// Stores that failed recovery, with the reason (they answer 503; the others serve).
         var failed: [String: String]?
+        /// Damage in the log whose store cannot be told (it may have held any store's record).
+        var unattributed: [String]?
+        /// Why the write-ahead log refuses writes until restart (a failed fsync), if it does.
+        var log: String?
+        /// Why checkpoints by size are held back, if they are.
+        var checkpoints: String?
     }
 
     func register(on router: Router<EngramRequestContext>) {
         router.get("/healthz") { _, _ in Health(status: "ok") }
-        // Ready once recovery is done; "degraded" names the stores that failed it.
+        // Ready once recovery is done; "degraded" names the stores that failed it, damage whose store
+        // is unknown, a log that refuses writes, and checkpoints held back.
         router.get("/readyz") { _, _ -> EditedResponse<Health> in
             guard let registry = service.stores.ready else {
                 return EditedResponse(status: .serviceUnavailable, response: Health(status: service.stores.isRecovering ? "recovering" : "failed"))
             }
-            let failed = registry.failures
-            return EditedResponse(status: .ok, response: Health(status: failed.isEmpty ? "ready" : "degraded", stores: registry.all.count, failed: failed.isEmpty ? nil : failed))
+            let failed = registry.failures, unattributed = registry.unattributedDamage, log = registry.log.failure
+            let degraded = !failed.isEmpty || !unattributed.isEmpty || log != nil
+            return EditedResponse(status: .ok, response: Health(
+                status: degraded ? "degraded" : "ready", stores: registry.all.count, failed: failed.isEmpty ? nil : failed,
+                unattributed: unattributed.isEmpty ? nil : unattributed, log: log, checkpoints: registry.checkpointsHeldBack))
         }
         router.get("/metrics") { _, _ in
             service.changed()

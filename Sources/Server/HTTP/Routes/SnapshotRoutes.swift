@@ -30,7 +30,7 @@ struct SnapshotRoutes {
             ], body: body)
         }
         router.delete("/v1/stores/{name}/snapshots/{snapshot}") { _, context -> HTTPResponse.Status in
-            try service.registry().deleteSnapshot(of: try context.parameters.require("name"), named: try context.parameters.require("snapshot"))
+            try await service.registry().deleteSnapshot(of: try context.parameters.require("name"), named: try context.parameters.require("snapshot"))
             return .noContent
         }
         router.post("/v1/stores/{name}/snapshots/{snapshot}/restore") { _, context in
