@@ -30,9 +30,9 @@ struct CrashWorkload {
     }
 
     /// Opens (recovers) a registry on `fileSystem`, checkpointing only when the workload asks.
-    static func open(_ fileSystem: SimulatedFileSystem) throws -> (registry: StoreRegistry, report: RecoveryReport) {
+    static func open(_ fileSystem: SimulatedFileSystem, keepSnapshots: Int = keepSnapshots, checkpointBytes: Int = 0) throws -> (registry: StoreRegistry, report: RecoveryReport) {
         let data = try DataDirectory(root, fileSystem: fileSystem)
-        return try StoreRegistry.open(data, log: .files(of: data), checkpointBytes: 0, keepSnapshots: keepSnapshots, clock: { instant })
+        return try StoreRegistry.open(data, log: .files(of: data), checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, clock: { instant })
     }
 
     static let operations: [Operation] = [

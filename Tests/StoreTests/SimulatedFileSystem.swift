@@ -53,6 +53,8 @@ final class SimulatedFileSystem: FileSystem {
         var calls: [String] = []
         var powerCutAfter: Int?
         var faults: [Int: Fault] = [:]
+        /// A fault for the next call whose description starts with the prefix.
+        var next: (prefix: String, fault: Fault)?
         var off = false
     }
 
@@ -70,6 +72,15 @@ final class SimulatedFileSystem: FileSystem {
     var faults: [Int: Fault] {
         get { state.withLock { $0.faults } }
         set { state.withLock { $0.faults = newValue } }
+    }
+
+    /// Makes the next mutating call whose description ("fsync /data/wal/…") starts with `prefix` meet `fault`.
+    func failNext(_ prefix: String, with fault: Fault) { state.withLock { $0.next = (prefix, fault) } }
+
+    /// Writes `bytes` as the file at `path` (its folder must exist), durably, as a person or another
+    /// program might have left it.
+    func place(_ bytes: [UInt8], at path: String) throws {
+        try writeAtomically(to: path) { file in try bytes.withUnsafeBytes { try file.write($0) } }
     }
 
     /// The mutating calls made so far, in order ("fsync /d/wal/…").
@@ -114,7 +125,11 @@ final class SimulatedFileSystem: FileSystem {
         s.calls.append(call)
         let number = s.calls.count
         if number == s.powerCutAfter { s.off = true }
-        let fault = s.faults[number]
+        var fault = s.faults[number]
+        if let next = s.next, call.hasPrefix(next.prefix) {
+            fault = next.fault
+            s.next = nil
+        }
         if case .error(let code) = fault { throw SystemFailure(call, path: "(simulated fault)", errno: code) }
         return fault
     }
