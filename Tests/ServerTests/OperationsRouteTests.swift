@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Server
+@testable import Store
 
 @Suite struct OperationsRouteTests {
     @Test func healthAndReadiness() async throws {
@@ -11,6 +12,34 @@ import Testing
             let ready = try await client.send(.get, "/readyz")
             #expect(ready.status == 200 && ready.object["status"] as? String == "ready" && ready.object["stores"] as? Int == 1)
         }
+    }
+
+    /// Damage whose store cannot be told (the destroyed header of a store's create) makes `/readyz`
+    /// "degraded" and says what it is.
+    @Test func unattributedDamageIsDegraded() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("engram-unattributed-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        do {
+            let app = try TestApp(data: data)
+            try await app.run { client in try await client.send(.put, "/v1/stores/lone", ["kind": "mrdam", "dim": 2, "beta": 1]) }
+            app.registry.close()
+        }
+        let segment = data.appendingPathComponent("wal").appendingPathComponent("00000000000000000001.wal")
+        var bytes = try Data(contentsOf: segment)
+        bytes[6] ^= 0x20
+        try bytes.write(to: segment)
+        try await TestApp(data: data).run { client in
+            let ready = try await client.send(.get, "/readyz")
+            #expect(ready.status == 200 && ready.object["status"] as? String == "degraded", "\(ready.text)")
+            #expect((ready.object["unattributed"] as? [String])?.count == 1, "\(ready.text)")
+        }
+    }
+
+    /// A full disk is 507 Insufficient Storage, not a 503 that hides what it is.
+    @Test func fullDiskIsInsufficientStorage() {
+        let problem = ProblemMiddleware<EngramRequestContext>.problem(for: SystemFailure("write", path: "/data/wal/1.wal", errno: ENOSPC))
+        #expect(problem.status.code == 507 && problem.detail.contains("full"))
+        #expect(ProblemMiddleware<EngramRequestContext>.problem(for: SystemFailure("write", path: "/data/wal/1.wal", errno: EIO)).status.code == 503)
     }
 
     @Test func metricsCountRequestsStoresMemoriesAndQuerySteps() async throws {

@@ -129,6 +129,21 @@ import Glibc
         await #expect(throws: StoreError.self) { try await store.add(W.rows(1, offset: 1), ids: nil) }
     }
 
+    /// A record appended to the segment a seal starts, and synced, survives a power cut (the new
+    /// segment's directory entry is durable before anything is written to it).
+    @Test func recordsAfterASealSurviveAPowerCut() async throws {
+        let fileSystem = SimulatedFileSystem()
+        _ = try fileSystem.makeDirectory("/wal")
+        try fileSystem.syncDirectory("/")
+        let log = try FileLog.open(directory: "/wal", on: fileSystem).log
+        _ = try log.append(store: "s", entry: .delete)
+        #expect(try log.seal() == 1)
+        let second = try log.append(store: "s", entry: .mutation(.remove(id: "x")))
+        try await log.sync(through: second)
+        let scan = try FileLog.open(directory: "/wal", on: fileSystem.afterPowerCut()).scan
+        #expect(scan.records.map(\.sequence) == [1, 2])
+    }
+
     /// A torn final record followed by zeros (blocks the file system allocated but never wrote) is a
     /// torn tail; random bytes there are damage.
     @Test(arguments: [true, false])
