@@ -90,7 +90,7 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml")]
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Core"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Core", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -11,7 +11,7 @@ public final class StoreRegistry: Sendable {
     public let directory: DataDirectory
     /// The write-ahead log.
     package let log: any MutationLog
-    private let entries: Mutex<[String: Entry]>
+    let entries: Mutex<[String: Entry]>
     /// Creates, deletes and uploads that create change the set of names one at a time, without holding
     /// `entries` (lookups never wait for a log append).
     private let structure = AsyncLock()
@@ -34,7 +34,7 @@ public final class StoreRegistry: Sendable {
     /// The time snapshots are stamped with.
     let clock: @Sendable () -> Date
 
-    private enum Entry {
+    enum Entry {
         /// A store, shown once the record that made it is durable (`MemoryStore.origin`).
         case live(MemoryStore)
         /// A store whose delete record is appended (writes get 404) but not yet durable: reads still see it.

@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import Logging
+import Synchronization
 import Testing
 @testable import Store
 #if canImport(Glibc)
@@ -212,6 +214,37 @@ import Glibc
         let (recovered, report) = try W.open(fileSystem.afterPowerCut())
         let count = try recovered.store(named: "a").state.count
         #expect(report.failed.isEmpty && count == 2)
+    }
+
+    /// A store's log record is appended without holding the registry's lookups: while a create's
+    /// record is being written, finding another store does not wait.
+    @Test func lookupsDoNotWaitForAppends() async throws {
+        let fileSystem = SimulatedFileSystem()
+        let registry = try W.open(fileSystem).registry
+        _ = try await registry.create(name: "other", configuration: W.mrdam)
+        let free = Mutex<[Bool]>([])
+        fileSystem.whenWriting { call in
+            guard call.hasPrefix("write /data/wal") else { return }
+            let available = registry.entries.withLockIfAvailable { _ in true } ?? false
+            free.withLock { $0.append(available) }
+        }
+        _ = try await registry.create(name: "big", configuration: W.drdam(seed: 1))
+        let seen = free.withLock { $0 }
+        #expect(!seen.isEmpty && seen.allSatisfy { $0 }, "\(seen)")
+    }
+
+    /// A checkpoint by size that fails in the background says so in the log.
+    @Test(.timeLimit(.minutes(1))) func backgroundCheckpointFailuresAreLogged() async throws {
+        let (messages, sink) = AsyncStream.makeStream(of: String.self)
+        var logger = Logger(label: "test") { _ in CapturingLogHandler(sink: sink) }
+        logger.logLevel = .warning
+        let fileSystem = SimulatedFileSystem()
+        let data = try DataDirectory(W.root, fileSystem: fileSystem)
+        let registry = try StoreRegistry.open(data, log: .files(of: data), checkpointBytes: 64, logger: logger).registry
+        let store = try await registry.create(name: "a", configuration: W.mrdam).store
+        fileSystem.failNext("rename", with: .error(EIO))
+        _ = try await store.add(W.rows(4), ids: nil)
+        for await message in messages where message.contains("checkpoint failed") { return }
     }
 
     /// `image` with one byte of its newest log segment flipped: byte `byte`, or the last when nil.

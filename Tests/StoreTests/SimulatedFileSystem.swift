@@ -59,6 +59,11 @@ final class SimulatedFileSystem: FileSystem {
     }
 
     private let state = Mutex(State())
+    /// Called with each write's description before the write is made, outside the file system's lock.
+    private let beforeWrite = Mutex<(@Sendable (String) -> Void)?>(nil)
+
+    /// Calls `hook` before each write (with its description, e.g. "write /data/wal/…").
+    func whenWriting(_ hook: @escaping @Sendable (String) -> Void) { beforeWrite.withLock { $0 = hook } }
 
     init() {}
 
@@ -179,7 +184,8 @@ final class SimulatedFileSystem: FileSystem {
     }
 
     func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws -> Int {
-        try state.withLock { s in
+        if let hook = beforeWrite.withLock({ $0 }), let path = state.withLock({ $0.descriptors[fd]?.path }) { hook("write \(path)") }
+        return try state.withLock { s in
             let d = try descriptor(s, fd, "write")
             let fault = try step(&s, "write \(d.path)")
             let count = if case .short = fault, bytes.count > 1 { bytes.count / 2 } else { bytes.count }
