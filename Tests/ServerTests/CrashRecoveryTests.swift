@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import Server
 
 /// The built `engram serve` killed with SIGKILL while writers are mid-stream, then restarted on the
@@ -39,18 +40,55 @@ import Testing
         let energies: [UInt32]
     }
 
-    /// Counts acknowledgements across writers.
+    /// Counts acknowledgements across writers, and wakes whoever waits for a count.
     final class Counter: Sendable {
-        private let count = Atomic(0)
-        func increment() { count.add(1, ordering: .relaxed) }
-        var value: Int { count.load(ordering: .relaxed) }
+        private struct State {
+            var count = 0
+            var finished = false
+            var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        }
+        private let state = Mutex(State())
+
+        var value: Int { state.withLock { $0.count } }
+
+        func increment() {
+            let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.count += 1
+                let ready = state.waiters.filter { $0.count <= state.count }.map(\.continuation)
+                state.waiters.removeAll { $0.count <= state.count }
+                return ready
+            }
+            for continuation in ready { continuation.resume() }
+        }
+
+        /// No more increments: every waiter returns.
+        func finish() {
+            let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.finished = true
+                defer { state.waiters = [] }
+                return state.waiters.map(\.continuation)
+            }
+            for continuation in waiting { continuation.resume() }
+        }
+
+        /// Returns once the count reaches `count`, or once `finish` is called.
+        func wait(for count: Int) async {
+            await withCheckedContinuation { continuation in
+                let now = state.withLock { state -> Bool in
+                    if state.finished || state.count >= count { return true }
+                    state.waiters.append((count, continuation))
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        }
     }
 
     @Test(.timeLimit(.minutes(2)))
     func sigkillMidStreamLosesNoAcknowledgedWriteAndRecoveryIsBitExact() async throws {
         let began = Date()
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("engram-crash-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: data) }
+        let directory = try TemporaryDirectory("crash")
+        let data = directory.url
         var server = try await Self.start(data)
         defer { server.crash() }
 
@@ -69,14 +107,14 @@ import Testing
         // b) Phase B: the writers keep adding; SIGKILL once some are acknowledged.
         let acks = Counter()
         let writing = Task { [server] in
-            await Self.runWriters(on: server, counting: acks) { w in
+            defer { acks.finish() }
+            return await Self.runWriters(on: server, counting: acks) { w in
                 (0..<Self.phaseBLimit).flatMap { i in
                     [Add(store: "m", id: "b-\(w)-\(i)", vector: Self.vector(phase: 2, writer: w, index: i)), Add(store: "d", id: nil, vector: Self.fixed)]
                 }
             }
         }
-        let deadline = Date().addingTimeInterval(20)
-        while acks.value < Self.acksBeforeKill && Date() < deadline { try await Task.sleep(for: .milliseconds(2)) }
+        await acks.wait(for: Self.acksBeforeKill)
         server.crash()
         let phaseB = await writing.value
         let sent = Outcome(phaseA + phaseB)
@@ -174,7 +212,7 @@ import Testing
             let acknowledged = acknowledgedIDs.contains(id)
             #expect(reply.status == 200 || (!acknowledged && reply.status == 404), "memory \(id): \(reply.status) \(reply.text)")
             guard reply.status == 200 else { continue }
-            #expect(bits(floats(reply.object["memory"])) == bits(add.vector), "memory \(id) holds exactly the vector sent")
+            #expect(floats(reply.object["memory"]).bitPatterns == add.vector.bitPatterns, "memory \(id) holds exactly the vector sent")
             present.append(id)
         }
         let (m, d) = (try await count("m", on: server), try await count("d", on: server))
@@ -201,7 +239,7 @@ import Testing
         try #require(reply.status == 200, "recall on \(store): \(reply.text)")
         let results = reply.object["results"] as? [[String: Any]] ?? []
         try #require(results.count == queries.count)
-        return Recall(states: results.map { bits(floats($0["state"])) }, energies: bits(results.map { Float(($0["energy"] as? NSNumber)?.doubleValue ?? .nan) }))
+        return Recall(states: results.map { floats($0["state"]).bitPatterns }, energies: results.map { Float(($0["energy"] as? NSNumber)?.doubleValue ?? .nan) }.bitPatterns)
     }
 
     /// Recalls from `m` and from `d`.
@@ -228,15 +266,9 @@ import Testing
     /// Memory `index` of writer `writer` in `phase`: distinct for distinct arguments (in practice),
     /// with entries in [-0.5, 0.5) that are multiples of 1/64, so JSON carries them exactly.
     static func vector(phase: Int, writer: Int, index: Int) -> [Float] {
-        var state = UInt64(phase * 1_000_003 + writer * 10_007 + index) &* 0x9E37_79B9_7F4A_7C15
-        return (0..<dim).map { _ in
-            state = (state ^ (state >> 29)) &* 0xBF58_476D_1CE4_E5B9
-            return Float(Int((state >> 40) & 63) - 32) / 64
-        }
+        var generator = SeededGenerator(seed: UInt64(phase * 1_000_003 + writer * 10_007 + index))
+        return (0..<dim).map { _ in Float(Int.random(in: -32..<32, using: &generator)) / 64 }
     }
-
-    /// The bit patterns of `values`: equal only when the floats are identical.
-    static func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
 
     /// The names and sizes of the files in `directory`.
     static func files(in directory: URL) -> [(name: String, size: Int)] {
