@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Core
 
 /// DESIGN.md's invariants: T(A∪B) = T(A) + T(B); forgetting what was added restores T; clamped entries
@@ -32,7 +33,7 @@ import Testing
         #expect(model.accumulator != before)
         try model.forget(b)
         let scale = before.map(abs).max()!
-        #expect(zip(model.accumulator, before).map { abs($0 - $1) }.max()! <= 1e-12 * scale)
+        #expect(approximatelyEqual(model.accumulator, before, absolute: 1e-12 * scale))
         #expect(model.count == a.rows)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Core
 
 /// ⟨φ(x), φ(y)⟩ → exp(−β‖x − y‖²/2) for every map, with error shrinking like 1/√Y.
@@ -58,6 +59,6 @@ import Testing
             }
         }
         let meanSquare = (0..<y).reduce(0.0) { $0 + dot($1, $1) } / Double(y)
-        #expect(abs(meanSquare - Double(d)) < 0.6, "mean squared row norm \(meanSquare), expected \(d)")
+        #expect(approximatelyEqual(meanSquare, Double(d), absolute: 0.6), "mean squared row norm \(meanSquare), expected \(d)")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Core
 
 /// Block-orthogonal Ω by LAPACK's QR (`RandomFeatures+Orthogonal.swift`): each block orthonormal,
@@ -65,7 +66,7 @@ import Testing
         let gaussian = RandomFeatures.gaussianRowsDouble(Philox(seed: 12), rows: 0..<y, dim: d, stream: 3)
         for i in 0..<y {
             let expected = (0..<d).reduce(0.0) { $0 + gaussian[i * d + $1] * gaussian[i * d + $1] }.squareRoot()
-            #expect(abs(norms[i] - expected) < 1e-6 * expected, "row \(i): norm \(norms[i]), stream 3 gives \(expected)")
+            #expect(approximatelyEqual(norms[i], expected, relative: 1e-6), "row \(i): norm \(norms[i]), stream 3 gives \(expected)")
         }
     }
 
@@ -95,7 +96,7 @@ import Testing
             let norm = (0..<d).reduce(0.0) { $0 + r[i * d + $1] * r[i * d + $1] }.squareRoot()
             for j in 0..<d { r[i * d + j] /= norm }
         }
-        let worst = zip(q, r).map { abs($0 - $1) }.max()!
+        let worst = maxDifference(q, r)
         #expect(worst < 1e-12, "QR and Gram–Schmidt differ by up to \(worst) in Double")
     }
 
@@ -123,7 +124,7 @@ import Testing
         }
         for r in [0..<150, 10..<130, 170..<171, 300..<400] {
             let alone = RandomFeatures.orthogonalRows(Philox(seed: 8), rows: r, dim: d)
-            let worst = zip(alone, rows(r)).map { abs($0 - $1) }.max()!
+            let worst = maxDifference(alone, rows(r))
             #expect(worst < 1e-5, "rows \(r) differ by up to \(worst)")
         }
         #expect(RandomFeatures.orthogonalRows(Philox(seed: 8), rows: 5..<5, dim: d).isEmpty)

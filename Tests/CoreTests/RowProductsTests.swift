@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Core
 
 /// The small-batch products against sums computed here in Double, and their batch invariance: a query's

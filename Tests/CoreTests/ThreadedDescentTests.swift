@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Core
 
 /// A batch split between threads descends to the same bits as on one thread (the small-batch products
