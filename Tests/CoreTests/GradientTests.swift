@@ -71,7 +71,7 @@ import TestSupport
             #expect(gradients.row(b).allSatisfy { $0 == 0 }, "point \(b), s = \(s[b]): ∇E = \(gradients.row(b))")
         }
         for b in free {
-            #expect(abs(Double(energies[b]) + log(s[b]) / Double(beta)) <= 1e-4, "point \(b), s = \(s[b]): E = \(energies[b])")
+            #expect(approximatelyEqual(Double(energies[b]), -log(s[b]) / Double(beta), absolute: 1e-4), "point \(b), s = \(s[b]): E = \(energies[b])")
         }
         try checkGradient(model, points: Matrix(rowArrays: free.map { points.row($0) }, cols: 4))
     }

@@ -55,7 +55,7 @@ import TestSupport
         func dot(_ i: Int, _ j: Int) -> Double { (0..<d).reduce(0.0) { $0 + Double(w[i * d + $1]) * Double(w[j * d + $1]) } }
         for block in [0, 7, 99] {
             for i in (block * d)..<(block * d + d) {
-                for j in (block * d)..<i { #expect(abs(dot(i, j)) < 1e-4 * (dot(i, i) * dot(j, j)).squareRoot()) }
+                for j in (block * d)..<i { #expect(approximatelyEqual(dot(i, j), 0, absolute: 1e-4 * (dot(i, i) * dot(j, j)).squareRoot())) }
             }
         }
         let meanSquare = (0..<y).reduce(0.0) { $0 + dot($1, $1) } / Double(y)

@@ -44,7 +44,8 @@ import TestSupport
             let npy = try await client.send(.post, "/v1/stores/m/recall?depth=200&alpha=0.2&tolerance=0.001", NPYBytes.f4(Self.queries),
                                             headers: [.contentType: "application/x-npy", .accept: "application/x-npy"])
             #expect(npy.contentType == "application/x-npy" && npy.headers[ArrayResponse.versionHeader] == "1")
-            #expect(try NPYArray(npy: npy.body) == arrays["states"])
+            let alone = try NPYArray(npy: npy.body)
+            #expect(alone.shape == arrays["states"]?.shape && alone.values.bitPatterns == arrays["states"]?.values.bitPatterns)
             let answeredInJSON = try await client.send(.post, "/v1/stores/m/recall?depth=200&alpha=0.2&tolerance=0.001", NPYBytes.f4(Self.queries),
                                                        headers: [.contentType: "application/x-npy"])
             #expect(answeredInJSON.contentType.hasPrefix("application/json") && answeredInJSON.text == json.text)

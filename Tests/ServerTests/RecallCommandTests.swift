@@ -35,7 +35,7 @@ import TestSupport
         let nearestExpected = try model.nearest(to: expected.states).map { Float($0.index) }
         #expect(nearest.dtype == "<i8" && nearest.values == nearestExpected)
         #expect(try read("out/steps.npy").values == [25, 25, 25])
-        #expect((0..<3).allSatisfy { states.values[$0 * 4] == queries[$0, 0] }, "the clamped entry stays")
+        #expect((0..<3).allSatisfy { states.values[$0 * 4].bitPattern == queries[$0, 0].bitPattern }, "the clamped entry stays")
     }
 
     @Test func drdamFromFloat64WithTolerance() throws {

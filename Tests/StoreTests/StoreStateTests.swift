@@ -78,7 +78,7 @@ import TestSupport
         let (forgotten, changed) = try state.applying(.forget(memories))
         guard case .distributed(let empty) = forgotten.model else { return }
         #expect(changed == 2 && forgotten.count == 0 && forgotten.version == state.version + 1)
-        #expect(empty.accumulator.allSatisfy { abs($0) < 1e-12 }, "forgetting what was added restores T = 0")
+        #expect(approximatelyEqual(empty.accumulator, [Double](repeating: 0, count: empty.accumulator.count), absolute: 1e-12), "forgetting what was added restores T = 0")
     }
 
     /// An add appends in place to storage shared with older versions, which keep reading exactly
