@@ -12,12 +12,11 @@ package enum EngramProcess {
         package var output: String { stdout + stderr }
     }
 
-    /// The built `engram` binary: $ENGRAM_BINARY, or beside the test bundle in the build directory.
+    /// The built `engram` binary: $ENGRAM_BINARY, or beside the test runner in the build directory.
     package static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["ENGRAM_BINARY"] { return URL(fileURLWithPath: path) }
-        let candidates = [Bundle.main.bundleURL.deletingLastPathComponent(), URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                          Bundle.main.bundleURL]
-        let directory = candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("engram").path) } ?? candidates[1]
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let directory = [runner, Bundle.main.bundleURL].first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("engram").path) } ?? runner
         return directory.appendingPathComponent("engram")
     }
 

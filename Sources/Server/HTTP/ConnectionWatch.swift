@@ -27,8 +27,6 @@ final class ConnectionWatch: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
-
     /// Cancellations registered now, over every connection: zero once no request runs.
     var registrations: Int { state.withLock { $0.connections.values.reduce(0) { $0 + $1.cancellations.count } } }
     /// Connections watched now (those that carried a request and are not closed).

@@ -10,8 +10,6 @@ final class WaitableCount: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
-
     /// The count now.
     var value: Int { state.withLock { $0.value } }
 
