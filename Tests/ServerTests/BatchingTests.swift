@@ -138,12 +138,17 @@ import TestSupport
         #expect(batcher.pending.batches == 0 && batcher.pending.members == 0, "every batch over, every request answered")
     }
 
-    @Test func concurrentHTTPRecallsAreMergedAndABadOneFailsAlone() async throws {
-        let app = try TestApp(recallThreads: 1, batchDelay: .milliseconds(500))
+    /// Without any timing: batches wait an hour unless they fill, and hold 6 queries; with a recall
+    /// held in flight, the 6 one-query recalls over HTTP can only be answered as one full batch.
+    @Test(.timeLimit(.minutes(2)))
+    func concurrentHTTPRecallsAreMergedAndABadOneFailsAlone() async throws {
+        let app = try TestApp(recallThreads: 2, maxBatch: 6, batchDelay: .seconds(3600))
         try await app.run { client in
             let memories: [[Float]] = Self.randomQueries(20, seed: 40).values.chunked(Self.dim)
             try await client.send(.put, "/v1/stores/m", ["kind": "mrdam", "dim": Self.dim, "beta": 0.5])
             try await client.send(.post, "/v1/stores/m/memories", ["memories": memories])
+            let holder = try await Self.holdInFlight(app.service.batcher, store: app.registry.store(named: "m"))
+            defer { holder.cancel("the test is over") }
             let queries: [[Float]] = Self.randomQueries(6, seed: 41).values.chunked(Self.dim)
             let replies = try await withThrowingTaskGroup(of: (Int, TestApp.Reply).self) { group in
                 for (i, q) in queries.enumerated() {
@@ -164,14 +169,14 @@ import TestSupport
             }
             let metrics = try await client.send(.get, "/metrics")
             let batches = try #require(Self.metric("engram_recall_batch_requests_count", in: metrics.text))
-            #expect(batches < 6, "6 concurrent one-query recalls ran as \(batches) batches")
+            #expect(batches == 2, "the recall held in flight, and the 6 concurrent one-query recalls as one batch: \(batches) batches")
         }
     }
 
     /// Starts a recall of `maxBatch` queries (so never batched) that computes until the returned
     /// cancellation fires: with it in flight, the recalls that follow are batched rather than run at
     /// once as a lone client's are. It is counted in the metrics as a batch of one request.
-    static func holdInFlight(_ batcher: RecallBatcher<ManualClock>, store: MemoryStore) async throws -> Cancellation {
+    static func holdInFlight<C>(_ batcher: RecallBatcher<C>, store: MemoryStore) async throws -> Cancellation {
         let cancellation = Cancellation()
         Task {
             _ = try? await batcher.recall(store: store, state: store.state, queries: randomQueries(batcher.maxBatch, seed: 99),

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -16,13 +17,13 @@ struct TestApp {
     private let ownData: TemporaryDirectory?
 
     init(recallThreads: Int = 1, data: URL? = nil, policy: AccessPolicy = .open, limits: ServiceLimits = ServiceLimits(),
-         storeLimits: StoreLimits = StoreLimits(), batchDelay: Duration = .microseconds(300)) throws {
+         storeLimits: StoreLimits = StoreLimits(), maxBatch: Int = RowProducts.smallBatchLimit, batchDelay: Duration = .microseconds(300)) throws {
         ownData = data == nil ? try TemporaryDirectory("app") : nil
         self.data = data ?? ownData!.url
         let registry = try StoreRegistry.open(DataDirectory(self.data), checkpointBytes: 0, limits: storeLimits).registry
         service = EngramService(
             stores: StoreHost(registry: registry), recalls: ComputePool(width: recallThreads, queue: limits.maxQueuedRecalls),
-            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI(), limits: limits, policy: policy, batchDelay: batchDelay)
+            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI(), limits: limits, policy: policy, maxBatch: maxBatch, batchDelay: batchDelay)
     }
 
     /// An app over `service` as it is (e.g. still recovering).
