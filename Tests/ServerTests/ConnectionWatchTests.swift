@@ -53,7 +53,8 @@ import Testing
     }
 
     /// Closing the connection cancels the recall running on it, and the connection is forgotten.
-    @Test func closingTheConnectionCancelsItsRecall() async throws {
+    @Test(.timeLimit(.minutes(1)))
+    func closingTheConnectionCancelsItsRecall() async throws {
         let connections = ConnectionWatch()
         let channel = NIOAsyncTestingChannel()
         let context = Self.context(on: channel)
