@@ -89,13 +89,17 @@ let package = Package(
             ],
             resources: [.copy("Resources/openapi.yaml")]
         ),
-        .testTarget(name: "CoreTests", dependencies: ["Core"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Core", .product(name: "Logging", package: "swift-log")]),
+        // What the test targets share: temporary directories, approximate and bit-exact comparison,
+        // seeded data, `.npy` bytes, a manual clock and the `engram` process launcher.
+        .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Core", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Core", "Store",
+                "Server", "Core", "Store", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")]
         ),

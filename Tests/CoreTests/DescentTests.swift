@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Core
 
 @Suite struct DescentTests {
@@ -13,12 +14,12 @@ import Testing
         let long = try Descent.run(model, queries: queries, parameters: DescentParameters(alpha: 0.1, depth: 4))
         let energies0 = try model.energies(queries)
         for q in 0..<5 {
-            #expect(short.energies[q, 0] == energies0[q])
-            #expect(long.trace(q).prefix(3) == short.trace(q)[...])
-            #expect(abs(long.energies[q, 3] - short.finalEnergies[q]) <= 1e-6 * abs(short.finalEnergies[q]) + 1e-7)
+            #expect(short.energies[q, 0].bitPattern == energies0[q].bitPattern)
+            #expect(Array(long.trace(q).prefix(3)).bitPatterns == short.trace(q).bitPatterns)
+            #expect(approximatelyEqual(long.energies[q, 3], short.finalEnergies[q], absolute: 1e-7, relative: 1e-6))
         }
         let again = try Descent.run(model, queries: short.states, parameters: DescentParameters(alpha: 0.1, depth: 1))
-        #expect(maxDifference(again.states.values, long.states.values) < 1e-6)
+        #expect(approximatelyEqual(again.states.values, long.states.values, absolute: 1e-6))
     }
 
     /// With a tolerance, converged queries stop, report their steps, and pad their trace with their final
@@ -44,10 +45,10 @@ import Testing
         #expect(Set(result.steps).count > 1, "queries should stop at different steps: \(result.steps)")
         for q in 0..<5 {
             #expect(result.steps[q] == singles[q].steps[0])
-            #expect(maxDifference(result.states.row(q), singles[q].states.row(0)) < 1e-5)
+            #expect(approximatelyEqual(result.states.row(q), singles[q].states.row(0), absolute: 1e-5))
             #expect(result.trace(q).count == result.steps[q])
             if result.steps[q] < 400 {
-                #expect(result.energies.row(q)[result.steps[q]...].allSatisfy { $0 == result.finalEnergies[q] })
+                #expect(result.energies.row(q)[result.steps[q]...].allSatisfy { $0.bitPattern == result.finalEnergies[q].bitPattern })
             }
         }
     }
@@ -59,7 +60,7 @@ import Testing
         let nearest = try model.nearest(to: states)
         #expect(nearest.map(\.index) == [7, 2])
         #expect(nearest[0].distance == 0)
-        #expect(abs(nearest[1].distance - 0.01) < 1e-5)
+        #expect(approximatelyEqual(nearest[1].distance, 0.01, absolute: 1e-5))
     }
 
     /// Recall of a noisy memory returns that memory with a sharp exact energy.
@@ -68,14 +69,14 @@ import Testing
         var query = Matrix(rows: 1, cols: 6, values: memories.row(4))
         for j in 0..<6 { query[0, j] += 0.15 * Float(j % 2 == 0 ? 1 : -1) }
         let result = try Descent.run(model, queries: query, parameters: DescentParameters(alpha: 0.1, depth: 200))
-        #expect(maxDifference(result.states.row(0), memories.row(4)) < 1e-3)
+        #expect(approximatelyEqual(result.states.row(0), memories.row(4), absolute: 1e-3))
         #expect(try model.nearest(to: result.states)[0].index == 4)
     }
 
     @Test func emptyExactMemoryDoesNotMove() throws {
         let model = try ExactMemory(memories: Matrix(rows: 0, cols: 6), beta: 1)
         let result = try Descent.run(model, queries: queries, parameters: DescentParameters(depth: 3))
-        #expect(result.states == queries)
+        #expect(result.states.values.bitPatterns == queries.values.bitPatterns)
         #expect(result.energies.values.allSatisfy { $0 == .infinity })
         #expect(try model.nearest(to: queries).isEmpty)
     }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Core
 
 /// The paper's claim: DrDAM's descent on T approximates MrDAM's exact descent on the memories, and the
@@ -24,7 +25,7 @@ import Testing
 
     @Test func distributedRecallApproachesExactRecall() throws {
         let exact = try Descent.run(try ExactMemory(memories: memories, beta: 2), queries: queries, parameters: parameters)
-        let moved = zip(exact.states.values, queries.values).map { abs($0 - $1) }.max()!
+        let moved = maxDifference(exact.states.values, queries.values)
         #expect(moved > 0.05, "the exact descent must move, or the comparison proves nothing")
         let small = try meanGap(features: 128, seeds: 0..<6, exact: exact)
         let large = try meanGap(features: 4096, seeds: 0..<6, exact: exact)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Core
 
 /// Every energy's gradient against central finite differences of its own energy.
@@ -66,11 +67,11 @@ import Testing
         let (energies, gradients) = try model.energiesAndGradients(points)
         let clippedEnergy = -log(eps) / beta
         for b in clipped {
-            #expect(abs(energies[b] - clippedEnergy) <= 1e-6 * clippedEnergy, "point \(b), s = \(s[b]): E = \(energies[b])")
+            #expect(approximatelyEqual(energies[b], clippedEnergy, relative: 1e-6), "point \(b), s = \(s[b]): E = \(energies[b])")
             #expect(gradients.row(b).allSatisfy { $0 == 0 }, "point \(b), s = \(s[b]): ∇E = \(gradients.row(b))")
         }
         for b in free {
-            #expect(abs(Double(energies[b]) + log(s[b]) / Double(beta)) <= 1e-4, "point \(b), s = \(s[b]): E = \(energies[b])")
+            #expect(approximatelyEqual(Double(energies[b]), -log(s[b]) / Double(beta), absolute: 1e-4), "point \(b), s = \(s[b]): E = \(energies[b])")
         }
         try checkGradient(model, points: Matrix(rowArrays: free.map { points.row($0) }, cols: 4))
     }

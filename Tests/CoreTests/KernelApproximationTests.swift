@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Core
 
 /// ⟨φ(x), φ(y)⟩ → exp(−β‖x − y‖²/2) for every map, with error shrinking like 1/√Y.
@@ -54,10 +55,10 @@ import Testing
         func dot(_ i: Int, _ j: Int) -> Double { (0..<d).reduce(0.0) { $0 + Double(w[i * d + $1]) * Double(w[j * d + $1]) } }
         for block in [0, 7, 99] {
             for i in (block * d)..<(block * d + d) {
-                for j in (block * d)..<i { #expect(abs(dot(i, j)) < 1e-4 * (dot(i, i) * dot(j, j)).squareRoot()) }
+                for j in (block * d)..<i { #expect(approximatelyEqual(dot(i, j), 0, absolute: 1e-4 * (dot(i, i) * dot(j, j)).squareRoot())) }
             }
         }
         let meanSquare = (0..<y).reduce(0.0) { $0 + dot($1, $1) } / Double(y)
-        #expect(abs(meanSquare - Double(d)) < 0.6, "mean squared row norm \(meanSquare), expected \(d)")
+        #expect(approximatelyEqual(meanSquare, Double(d), absolute: 0.6), "mean squared row norm \(meanSquare), expected \(d)")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Core
 
 /// Block-orthogonal Ω by LAPACK's QR (`RandomFeatures+Orthogonal.swift`): each block orthonormal,
@@ -65,7 +66,7 @@ import Testing
         let gaussian = RandomFeatures.gaussianRowsDouble(Philox(seed: 12), rows: 0..<y, dim: d, stream: 3)
         for i in 0..<y {
             let expected = (0..<d).reduce(0.0) { $0 + gaussian[i * d + $1] * gaussian[i * d + $1] }.squareRoot()
-            #expect(abs(norms[i] - expected) < 1e-6 * expected, "row \(i): norm \(norms[i]), stream 3 gives \(expected)")
+            #expect(approximatelyEqual(norms[i], expected, relative: 1e-6), "row \(i): norm \(norms[i]), stream 3 gives \(expected)")
         }
     }
 
@@ -75,8 +76,8 @@ import Testing
     func agreesWithGramSchmidt(dim d: Int, count y: Int) throws {
         let omega = try RandomFeatures(kind: .sincos, dim: d, count: y, beta: 1, seed: 31, orthogonal: true).omega
         let reference = Self.gramSchmidt(seed: 31, count: y, dim: d)
-        let worst = zip(omega, reference).map { abs(Double($0) - $1) }.max()!
-        #expect(worst < 1e-5, "D = \(d), Y = \(y): differs from Gram–Schmidt by up to \(worst)")
+        let omega64 = omega.map(Double.init)
+        #expect(approximatelyEqual(omega64, reference, absolute: 1e-5), "D = \(d), Y = \(y): differs from Gram–Schmidt by up to \(maxDifference(omega64, reference))")
     }
 
     /// In Double, before the rounding to Float, the QR basis is Gram–Schmidt's to about 1e-12.
@@ -95,7 +96,7 @@ import Testing
             let norm = (0..<d).reduce(0.0) { $0 + r[i * d + $1] * r[i * d + $1] }.squareRoot()
             for j in 0..<d { r[i * d + j] /= norm }
         }
-        let worst = zip(q, r).map { abs($0 - $1) }.max()!
+        let worst = maxDifference(q, r)
         #expect(worst < 1e-12, "QR and Gram–Schmidt differ by up to \(worst) in Double")
     }
 
@@ -105,7 +106,7 @@ import Testing
         let d = 160, y = 400
         let one = try RandomFeatures(kind: .sincos, dim: d, count: y, beta: 1, seed: 77, orthogonal: true).omega
         let two = try RandomFeatures(kind: .sincos, dim: d, count: y, beta: 1, seed: 77, orthogonal: true).omega
-        #expect(one == two)
+        #expect(one.bitPatterns == two.bitPatterns)
         let g = RandomFeatures.gaussianRowsDouble(Philox(seed: 77), rows: 0..<y, dim: d, stream: 2)
         let negative = (0..<y).filter { i in (0..<d).reduce(0.0) { $0 + Double(one[i * d + $1]) * g[i * d + $1] } <= 0 }
         #expect(negative.isEmpty, "rows pointing against their Gaussian rows: \(negative)")
@@ -119,11 +120,11 @@ import Testing
         let omega = try RandomFeatures(kind: .cos, dim: d, count: y, beta: 1, seed: 8, orthogonal: true).omega
         func rows(_ r: Range<Int>) -> [Float] { Array(omega[(r.lowerBound * d)..<(r.upperBound * d)]) }
         for r in [0..<160, 160..<320, 50..<320, 330..<420, 320..<420, 419..<420] {
-            #expect(RandomFeatures.orthogonalRows(Philox(seed: 8), rows: r, dim: d) == rows(r), "rows \(r)")
+            #expect(RandomFeatures.orthogonalRows(Philox(seed: 8), rows: r, dim: d).bitPatterns == rows(r).bitPatterns, "rows \(r)")
         }
         for r in [0..<150, 10..<130, 170..<171, 300..<400] {
             let alone = RandomFeatures.orthogonalRows(Philox(seed: 8), rows: r, dim: d)
-            let worst = zip(alone, rows(r)).map { abs($0 - $1) }.max()!
+            let worst = maxDifference(alone, rows(r))
             #expect(worst < 1e-5, "rows \(r) differ by up to \(worst)")
         }
         #expect(RandomFeatures.orthogonalRows(Philox(seed: 8), rows: 5..<5, dim: d).isEmpty)

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Core
 
 /// The small-batch products against sums computed here in Double, and their batch invariance: a query's
@@ -33,12 +34,12 @@ import Testing
             for r in 0..<n {
                 let exact = 0.5 * (0..<d).reduce(0.0) { $0 + Double(x[q, $1]) * Double(a[r, $1]) }
                 let scale = 0.5 * (0..<d).reduce(0.0) { $0 + abs(Double(x[q, $1]) * Double(a[r, $1])) }
-                #expect(abs(Double(s[q * n + r]) - exact) <= 1e-6 * Double(d) * scale + 1e-30, "S[\(q), \(r)]")
+                #expect(approximatelyEqual(Double(s[q * n + r]), exact, absolute: 1e-6 * Double(d) * scale + 1e-30), "S[\(q), \(r)]")
             }
             for j in 0..<d {
                 let exact = (0..<n).reduce(0.0) { $0 + Double(p[q, $1]) * Double(a[$1, j]) }
                 let scale = (0..<n).reduce(0.0) { $0 + abs(Double(p[q, $1]) * Double(a[$1, j])) }
-                #expect(abs(Double(g[q * d + j]) - exact) <= 1e-6 * Double(n) * scale + 1e-30, "G[\(q), \(j)]")
+                #expect(approximatelyEqual(Double(g[q * d + j]), exact, absolute: 1e-6 * Double(n) * scale + 1e-30), "G[\(q), \(j)]")
             }
         }
     }
@@ -62,8 +63,8 @@ import Testing
         let whole = products(from: 0, count: b)
         for (first, count) in [(0, 1), (5, 1), (b - 1, 1), (2, 3), (3, 5), (8, 8)] {
             let part = products(from: first, count: count)
-            #expect(part.s == Array(whole.s[(first * n)..<((first + count) * n)]), "scores of queries \(first)..<\(first + count)")
-            #expect(part.g == Array(whole.g[(first * d)..<((first + count) * d)]), "combination of queries \(first)..<\(first + count)")
+            #expect(part.s.bitPatterns == Array(whole.s[(first * n)..<((first + count) * n)]).bitPatterns, "scores of queries \(first)..<\(first + count)")
+            #expect(part.g.bitPatterns == Array(whole.g[(first * d)..<((first + count) * d)]).bitPatterns, "combination of queries \(first)..<\(first + count)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Core
 
 /// The log-sum-exp energy stays finite and exact far from every memory, where exp(−β d / 2)
@@ -26,11 +27,10 @@ import Testing
             let reference = -(top + Foundation.log(z)) / beta
             let nearest = d.min()! / 2
             #expect(nearest - reference >= 50 * Double(tolerance), "query \(b): lse \(reference) is too close to min d / 2 = \(nearest)")
-            #expect(abs(Double(energies[b]) - reference) <= Double(tolerance), "query \(b): E = \(energies[b]), reference \(reference)")
+            #expect(approximatelyEqual(Double(energies[b]), reference, absolute: Double(tolerance)), "query \(b): E = \(energies[b]), reference \(reference)")
             // ∇E = x − Σ_μ p_μ ξ_μ with p = softmax(−β d / 2).
             let gradient = (0..<3).map { j in x[j] - (0..<memories.rows).reduce(0.0) { $0 + w[$1] / z * Double(memories[$1, j]) } }
-            let error = zip(gradients.row(b), gradient).map { abs(Double($0) - $1) }.max()!
-            #expect(error <= Double(tolerance), "query \(b): ∇E = \(gradients.row(b)), reference \(gradient)")
+            #expect(approximatelyEqual(gradients.row(b).map(Double.init), gradient, absolute: Double(tolerance)), "query \(b): ∇E = \(gradients.row(b)), reference \(gradient)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Core
 
 /// Bad input is refused with a clear error before anything is computed or allocated.

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Core
 
 /// Each SIMD width the CPU runs computes what the scalar loops compute, for every loop of `VectorMath`:
@@ -91,8 +92,8 @@ import Testing
         for i in 0..<n {
             #expect(ulps(wide.row[i], scalar.row[i]) <= 2, "\(label), entry \(i): \(wide.row[i]) vs \(scalar.row[i])")
         }
-        #expect(wide.max == scalar.max, "\(label): max \(wide.max) vs \(scalar.max)")
-        #expect(abs(wide.sum - scalar.sum) <= 1e-5 * scalar.sum, "\(label): sum \(wide.sum) vs \(scalar.sum)")
+        #expect(wide.max.bitPattern == scalar.max.bitPattern, "\(label): max \(wide.max) vs \(scalar.max)")
+        #expect(approximatelyEqual(wide.sum, scalar.sum, relative: 1e-5), "\(label): sum \(wide.sum) vs \(scalar.sum)")
     }
 
     /// The sincos contraction of random h, b and T. Each output entry scale·(cos θ T_sin − sin θ T_cos) may
@@ -112,9 +113,9 @@ import Testing
         let magnitudes = (0..<n).map { abs(tCos[$0]) + abs(tSin[$0]) }
         for i in 0..<n {
             let tolerance = 4 * Float.ulpOfOne * scale * magnitudes[i]
-            #expect(abs(wide.g[i] - scalar.g[i]) <= tolerance, "\(width) contraction, n = \(n), entry \(i): \(wide.g[i]) vs \(scalar.g[i])")
+            #expect(approximatelyEqual(wide.g[i], scalar.g[i], absolute: tolerance), "\(width) contraction, n = \(n), entry \(i): \(wide.g[i]) vs \(scalar.g[i])")
         }
         let tolerance = 3e-5 * scale * magnitudes.reduce(0, +)
-        #expect(abs(wide.s - scalar.s) <= tolerance, "\(width) contraction, n = \(n): s = \(wide.s) vs \(scalar.s)")
+        #expect(approximatelyEqual(wide.s, scalar.s, absolute: tolerance), "\(width) contraction, n = \(n): s = \(wide.s) vs \(scalar.s)")
     }
 }

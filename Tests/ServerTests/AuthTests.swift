@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Testing
+import TestSupport
 @testable import Server
 @testable import Store
 
@@ -122,10 +123,8 @@ import Testing
     /// Keys load from the environment's values, files holding them (container secrets) and a JSON
     /// keys file; bad configurations are refused with the reason.
     @Test func keysLoad() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("engram-keys-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let keyFile = directory.appendingPathComponent("key"), keysFile = directory.appendingPathComponent("keys.json")
+        let directory = try TemporaryDirectory("keys")
+        let keyFile = directory.file("key"), keysFile = directory.file("keys.json")
         try "secret-from-file\n".write(to: keyFile, atomically: true, encoding: .utf8)
         try #"{"keys": [{"name": "lab-a", "key": "lab-a-secret", "role": "read", "stores": ["lab-a-*"]}, {"key": "other", "role": "write"}]}"#
             .write(to: keysFile, atomically: true, encoding: .utf8)

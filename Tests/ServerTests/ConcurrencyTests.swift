@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import Server
 
 @Suite struct ConcurrencyTests {
@@ -14,29 +15,31 @@ import Testing
     /// until a recall has answered from the new version, so recalls provably interleave with writes.
     @Test func concurrentRecallsSeeWholeVersions() async throws {
         let query: [[Float]] = [[0.2, -0.1, 0.4, 0.3]]
-        final class Seen: Sendable { let newest = Atomic(0); let writing = Atomic(true) }
-        let seen = Seen()
+        final class Writing: Sendable { let going = Atomic(true) }
+        let writing = Writing()
+        // The versions the recalls answered from, as they come.
+        let (answered, answer) = AsyncStream.makeStream(of: Int.self)
         try await TestApp(recallThreads: 2).run { client in
             try await client.send(.put, "/v1/stores/m", ["kind": "mrdam", "dim": 4, "beta": 2])
             try await client.send(.post, "/v1/stores/m/memories", ["memories": Self.batch(0)])
             let replies = try await withThrowingTaskGroup(of: [TestApp.Reply].self) { group in
                 group.addTask {
-                    defer { seen.writing.store(false, ordering: .sequentiallyConsistent) }
+                    defer { writing.going.store(false, ordering: .sequentiallyConsistent) }
+                    var versions = answered.makeAsyncIterator()
                     for k in 1...6 {
                         try await client.send(.post, "/v1/stores/m/memories", ["memories": Self.batch(k)])
-                        for _ in 0..<2000 where seen.newest.load(ordering: .sequentiallyConsistent) < k + 1 {
-                            try await Task.sleep(for: .milliseconds(5))
-                        }
+                        // Version k + 1 now: wait until a recall has answered from it.
+                        while let version = await versions.next(), version < k + 1 {}
                     }
                     return []
                 }
                 for _ in 0..<3 {
                     group.addTask {
                         var replies: [TestApp.Reply] = []
-                        while seen.writing.load(ordering: .sequentiallyConsistent), replies.count < 5000 {
+                        while writing.going.load(ordering: .sequentiallyConsistent), replies.count < 5000 {
                             let reply = try await client.send(.post, "/v1/stores/m/recall", ["queries": query, "depth": 40])
                             replies.append(reply)
-                            if let version = reply.object["version"] as? Int { seen.newest.max(version, ordering: .sequentiallyConsistent) }
+                            if let version = reply.object["version"] as? Int { answer.yield(version) }
                         }
                         return replies
                     }
@@ -52,14 +55,15 @@ import Testing
                 let expected = try Descent.run(model, queries: Matrix(rowArrays: query, cols: 4), parameters: DescentParameters(depth: 40))
                 let state = floats((reply.object["results"] as? [[String: Any]])?.first?["state"])
                 #expect(state.count == 4, "a state of dimension 4 in \(reply.text)")
-                #expect(zip(state, expected.states.row(0)).allSatisfy { abs($0 - $1) <= 1e-6 }, "version \(version)")
+                #expect(approximatelyEqual(state, expected.states.row(0), absolute: 1e-6), "version \(version)")
             }
         }
     }
 
     /// A long recall holds no lock: writes and health checks complete while it runs.
     @Test func writesAndHealthDoNotWaitForRecalls() async throws {
-        try await TestApp().run { client in
+        let app = try TestApp()
+        try await app.run { client in
             try await client.send(.put, "/v1/stores/m", ["kind": "mrdam", "dim": 32, "beta": 1])
             let memories: [[Float]] = (0..<256).map { i in (0..<32).map { j in Float((i * 31 + j * 17) % 13) / 13 } }
             try await client.send(.post, "/v1/stores/m/memories", ["memories": memories])
@@ -69,7 +73,7 @@ import Testing
                 done.store(true, ordering: .sequentiallyConsistent)
                 return reply.status
             }
-            try await Task.sleep(for: .milliseconds(200))
+            await app.service.recalls.load.wait(forAtLeast: 1)
             let write = try await client.send(.post, "/v1/stores/m/memories", ["memories": [memories[0]]])
             let health = try await client.send(.get, "/healthz")
             let info = try await client.send(.get, "/v1/stores/m")

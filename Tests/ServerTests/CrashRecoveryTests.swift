@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import Testing
+import TestSupport
 @testable import Server
 
 /// The built `engram serve` killed with SIGKILL while writers are mid-stream, then restarted on the
@@ -39,18 +39,11 @@ import Testing
         let energies: [UInt32]
     }
 
-    /// Counts acknowledgements across writers.
-    final class Counter: Sendable {
-        private let count = Atomic(0)
-        func increment() { count.add(1, ordering: .relaxed) }
-        var value: Int { count.load(ordering: .relaxed) }
-    }
-
     @Test(.timeLimit(.minutes(2)))
     func sigkillMidStreamLosesNoAcknowledgedWriteAndRecoveryIsBitExact() async throws {
         let began = Date()
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("engram-crash-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: data) }
+        let directory = try TemporaryDirectory("crash")
+        let data = directory.url
         var server = try await Self.start(data)
         defer { server.crash() }
 
@@ -67,7 +60,7 @@ import Testing
         let recallA = try await Self.recall("m", on: server)
 
         // b) Phase B: the writers keep adding; SIGKILL once some are acknowledged.
-        let acks = Counter()
+        let acks = WaitableCount()
         let writing = Task { [server] in
             await Self.runWriters(on: server, counting: acks) { w in
                 (0..<Self.phaseBLimit).flatMap { i in
@@ -75,8 +68,8 @@ import Testing
                 }
             }
         }
-        let deadline = Date().addingTimeInterval(20)
-        while acks.value < Self.acksBeforeKill && Date() < deadline { try await Task.sleep(for: .milliseconds(2)) }
+        // (Writers that stopped before, the server having died, leave this to the time limit.)
+        await acks.wait(forAtLeast: Self.acksBeforeKill)
         server.crash()
         let phaseB = await writing.value
         let sent = Outcome(phaseA + phaseB)
@@ -128,7 +121,7 @@ import Testing
 
     /// Runs `writers` writers at once, writer `w` sending `plan(w)` in order, one add at a time; a
     /// writer stops at the first add that gets no 200 (the server died). Counts acknowledgements.
-    static func runWriters(on server: ServerProcess, counting acks: Counter = Counter(), _ plan: @escaping @Sendable (Int) -> [Add]) async -> [WriterLog] {
+    static func runWriters(on server: ServerProcess, counting acks: WaitableCount = WaitableCount(), _ plan: @escaping @Sendable (Int) -> [Add]) async -> [WriterLog] {
         await withTaskGroup(of: WriterLog.self) { group in
             for w in 0..<writers {
                 group.addTask {
@@ -145,7 +138,7 @@ import Testing
                             break
                         }
                         log.acknowledged.append(add)
-                        acks.increment()
+                        acks.add(1)
                     }
                     return log
                 }
@@ -174,7 +167,7 @@ import Testing
             let acknowledged = acknowledgedIDs.contains(id)
             #expect(reply.status == 200 || (!acknowledged && reply.status == 404), "memory \(id): \(reply.status) \(reply.text)")
             guard reply.status == 200 else { continue }
-            #expect(bits(floats(reply.object["memory"])) == bits(add.vector), "memory \(id) holds exactly the vector sent")
+            #expect(floats(reply.object["memory"]).bitPatterns == add.vector.bitPatterns, "memory \(id) holds exactly the vector sent")
             present.append(id)
         }
         let (m, d) = (try await count("m", on: server), try await count("d", on: server))
@@ -201,7 +194,7 @@ import Testing
         try #require(reply.status == 200, "recall on \(store): \(reply.text)")
         let results = reply.object["results"] as? [[String: Any]] ?? []
         try #require(results.count == queries.count)
-        return Recall(states: results.map { bits(floats($0["state"])) }, energies: bits(results.map { Float(($0["energy"] as? NSNumber)?.doubleValue ?? .nan) }))
+        return Recall(states: results.map { floats($0["state"]).bitPatterns }, energies: results.map { Float(($0["energy"] as? NSNumber)?.doubleValue ?? .nan) }.bitPatterns)
     }
 
     /// Recalls from `m` and from `d`.
@@ -228,15 +221,9 @@ import Testing
     /// Memory `index` of writer `writer` in `phase`: distinct for distinct arguments (in practice),
     /// with entries in [-0.5, 0.5) that are multiples of 1/64, so JSON carries them exactly.
     static func vector(phase: Int, writer: Int, index: Int) -> [Float] {
-        var state = UInt64(phase * 1_000_003 + writer * 10_007 + index) &* 0x9E37_79B9_7F4A_7C15
-        return (0..<dim).map { _ in
-            state = (state ^ (state >> 29)) &* 0xBF58_476D_1CE4_E5B9
-            return Float(Int((state >> 40) & 63) - 32) / 64
-        }
+        var generator = SeededGenerator(seed: UInt64(phase * 1_000_003 + writer * 10_007 + index))
+        return (0..<dim).map { _ in Float(Int.random(in: -32..<32, using: &generator)) / 64 }
     }
-
-    /// The bit patterns of `values`: equal only when the floats are identical.
-    static func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
 
     /// The names and sizes of the files in `directory`.
     static func files(in directory: URL) -> [(name: String, size: Int)] {

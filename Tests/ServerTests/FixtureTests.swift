@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 @testable import Server
 
 /// Descent against fixtures computed independently in float64 by numpy: exact (MrDAM) descent
@@ -18,8 +19,8 @@ import Testing
             parameters: DescentParameters(alpha: alpha, depth: depth), clamp: .perQuery(clamp.values.map { $0 == 1 }))
         let states = try Fixtures.array("\(energy)_states"), energies = try Fixtures.array("\(energy)_energies")
         #expect(energies.shape == [5, depth])
-        #expect(maxDifference(result.states.values, states.values) <= 1e-5)
-        #expect(maxDifference(result.energies.values, energies.values) <= 1e-5)
+        #expect(approximatelyEqual(result.states.values, states.values, absolute: 1e-5), "\(maxDifference(result.states.values, states.values))")
+        #expect(approximatelyEqual(result.energies.values, energies.values, absolute: 1e-5), "\(maxDifference(result.energies.values, energies.values))")
         let nearest = try model.nearest(to: result.states).map { Float($0.index) }
         let nearestExpected = try Fixtures.array("\(energy)_nearest").values
         #expect(nearest == nearestExpected)
@@ -45,14 +46,9 @@ import Testing
         let states = try Fixtures.array("drdam_\(kind)_\(energy)_states"), energies = try Fixtures.array("drdam_\(kind)_\(energy)_energies")
         #expect(states.shape == [start.rows, start.cols] && energies.shape == [start.rows, depth])
         #expect(maxDifference(states.values, start.values) > 0.1, "the reference descent must move, or the comparison proves nothing")
-        #expect(maxDifference(result.states.values, states.values) <= 1e-4)
+        #expect(approximatelyEqual(result.states.values, states.values, absolute: 1e-4), "\(maxDifference(result.states.values, states.values))")
         // Energies to 1e-4, relative where |E| > 1 (the sum energies of the exp maps reach 4).
-        let energyError = zip(result.energies.values, energies.values).map { abs($0 - $1) / max(1, abs($1)) }.max()!
-        #expect(energyError <= 1e-4, "energies differ by up to \(energyError)")
-    }
-
-    func maxDifference(_ a: [Float], _ b: [Float]) -> Float {
-        precondition(a.count == b.count)
-        return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+        #expect(approximatelyEqual(result.energies.values, energies.values, absolute: 1e-4, relative: 1e-4),
+                "energies differ by up to \(maxDifference(result.energies.values, energies.values))")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Server
 
 @Suite struct MemoryRouteTests {
@@ -83,7 +84,7 @@ import Testing
             let forgot = try await client.send(.post, "/v1/stores/d/memories/forget", ["memories": [[0.9, -0.9]]])
             #expect(forgot.object["forgotten"] as? Int == 1 && forgot.object["count"] as? Int == 2)
             let after = floats((try await client.send(.post, "/v1/stores/d/energy", ["points": points])).object["energies"])
-            #expect(zip(before, after).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) }, "\(before) vs \(after)")
+            #expect(approximatelyEqual(after, before, absolute: 1e-5, relative: 1e-5), "\(before) vs \(after)")
         }
     }
 

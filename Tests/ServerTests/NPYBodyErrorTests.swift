@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Testing
+import TestSupport
 @testable import Server
 
 /// Malformed `.npy` and `.npz` bodies are refused with a status and a detail naming what is wrong, and

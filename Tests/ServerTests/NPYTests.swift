@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Server
 
 @Suite struct NPYTests {
@@ -35,11 +36,7 @@ import Testing
     /// Versions 2.0 and 3.0 carry a 4-byte header length.
     @Test(arguments: [2, 3] as [UInt8])
     func readsVersionsTwoAndThree(major: UInt8) throws {
-        let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }".padding(toLength: 115, withPad: " ", startingAt: 0) + "\n"
-        var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, major, 0])
-        withUnsafeBytes(of: UInt32(header.utf8.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(contentsOf: Array(header.utf8))
-        for v in [1.5, -2.0] { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        let data = NPYBytes.file(NPYBytes.header("<f8", [2]), [1.5, -2.0].flatMap { NPYBytes.bytes(of: $0.bitPattern) }, major: major)
         let array = try NPYArray(npy: data)
         #expect(array.shape == [2] && array.values == [1.5, -2])
     }
@@ -55,9 +52,7 @@ import Testing
         ("not a dict", "expected '{'"),
     ])
     func refusesBadHeaders(header: String, message: String) {
-        var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.utf8.count), 0])
-        data.append(contentsOf: Array(header.utf8))
-        data.append(contentsOf: [0, 0, 128, 63])  // one float32
+        let data = NPYBytes.file(header, [0, 0, 128, 63], padded: false)  // one float32
         #expect { try NPYArray(npy: data) } throws: { error in
             "\(error)".contains(message)
         }
@@ -75,10 +70,7 @@ import Testing
 
     /// float64 values beyond float32's range are refused rather than turned into infinity.
     @Test func refusesFloat64OutOfRange() {
-        var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0])
-        let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }\n"
-        data.append(contentsOf: [UInt8(header.utf8.count), 0] + Array(header.utf8))
-        withUnsafeBytes(of: (1e300).bitPattern.littleEndian) { data.append(contentsOf: $0) }
+        let data = NPYBytes.f8([1e300], shape: [1])
         #expect { try NPYArray(npy: data) } throws: { "\($0)".contains("does not fit in float32") }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Testing
+import TestSupport
 @testable import Server
 
 /// NumPy on both sides: files that `np.save` and `np.savez` write are read as the same numbers as JSON,
@@ -9,14 +10,13 @@ import Testing
     static let clamp = [[true, false, false, false], [false, false, false, true]]
 
     @Test(.timeLimit(.minutes(2))) func numpyWritesTheBodiesAndReadsTheAnswers() async throws {
-        let probe = try Command.run(["python3", "-c", "import numpy"])
+        let probe = try EngramProcess.run(["python3", "-c", "import numpy"])
         try #require(probe.status == 0, "python3 cannot import numpy: pip install numpy (`make pydeps` does): \(probe.output)")
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("engram-npz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
+        let directory = try TemporaryDirectory("npz")
+        let work = directory.url
         let queries = String(decoding: try JSONSerialization.data(withJSONObject: NPYRouteTests.queries), as: UTF8.self)
         let clamp = String(decoding: try JSONSerialization.data(withJSONObject: Self.clamp), as: UTF8.self)
-        let write = try Command.run(["python3", "-c", """
+        let write = try EngramProcess.run(["python3", "-c", """
             import json, sys, numpy as np
             out, q, clamp = sys.argv[1], np.array(json.loads(sys.argv[2])), np.array(json.loads(sys.argv[3]))
             np.save(out + '/q8.npy', q)
@@ -36,13 +36,13 @@ import Testing
                 #expect(reply.status == 200 && reply.text == plain.text, "\(file): \(reply.text)")
             }
             let body = try Data(contentsOf: work.appendingPathComponent("qc.npz"))
-            let npz = try await client.send(.post, "/v1/stores/m/recall?depth=50", body, headers: NPYBytes.npzIn)
+            let npz = try await client.send(.post, "/v1/stores/m/recall?depth=50", body, headers: NPYExchange.npzIn)
             let npy = try await client.send(.post, "/v1/stores/m/recall?depth=50", body, headers: [.contentType: "application/x-npz", .accept: "application/x-npy"])
             try #require(npz.status == 200 && npy.status == 200, "\(npz.text) \(npy.text)")
             try npz.body.write(to: work.appendingPathComponent("answer.npz"))
             try npy.body.write(to: work.appendingPathComponent("answer.npy"))
 
-            let read = try Command.run(["python3", "-c", """
+            let read = try EngramProcess.run(["python3", "-c", """
                 import json, sys, numpy as np
                 with np.load(sys.argv[1] + '/answer.npz', allow_pickle=False) as z:
                     arrays = {k: z[k] for k in z.files}
@@ -61,13 +61,13 @@ import Testing
             #expect(zip(states, NPYRouteTests.queries).enumerated().allSatisfy { b, pair in
                 (0..<4).allSatisfy { !Self.clamp[b][$0] || pair.0[$0] == pair.1[$0] }
             }, "the clamp in the .npz held its entries")
-            #expect(array("energy").dtype == "float32" && floats(array("energy").values) == expected.map { NPYRouteTests.number($0["energy"]) })
+            #expect(array("energy").dtype == "float32" && floats(array("energy").values).bitPatterns == expected.map { NPYRouteTests.number($0["energy"]) }.bitPatterns)
             #expect(array("energies").shape == [2, 50] && array("steps").dtype == "int64" && array("steps").values as? [Int] == [50, 50])
-            #expect(floatRows(array("energies").values).map { Array($0.prefix(50)) } == expected.map { floats($0["energies"]) })
+            #expect(floatRows(array("energies").values).map { Array($0.prefix(50)).bitPatterns } == expected.map { floats($0["energies"]).bitPatterns })
             let nearest = expected.map { $0["nearest"] as? [String: Any] ?? [:] }
             #expect(array("nearest").dtype == "int64" && array("nearest").values as? [Int] == nearest.map { $0["index"] as? Int ?? -1 })
             #expect(array("nearest_id").dtype == "<U1" && array("nearest_id").values as? [String] == nearest.map { $0["id"] as? String ?? "" })
-            #expect(floats(array("nearest_distance").values) == nearest.map { NPYRouteTests.number($0["distance"]) })
+            #expect(floats(array("nearest_distance").values).bitPatterns == nearest.map { NPYRouteTests.number($0["distance"]) }.bitPatterns)
         }
     }
 }

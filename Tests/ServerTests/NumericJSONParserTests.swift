@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Server
 
 /// `NumericJSON`'s numbers against C's `strtof` (the nearest float32, ties to even) and Foundation's

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 @testable import Server
 
 @Suite struct RecallRouteTests {
@@ -20,11 +21,11 @@ import Testing
             let results = try #require(reply.object["results"] as? [[String: Any]])
             #expect(results.count == 2 && reply.object["version"] as? Int == 1)
             for (b, result) in results.enumerated() {
-                #expect(floats(result["state"]) == expected.states.row(b))
-                #expect(floats(result["energies"]) == expected.trace(b))
+                #expect(floats(result["state"]).bitPatterns == expected.states.row(b).bitPatterns)
+                #expect(floats(result["energies"]).bitPatterns == expected.trace(b).bitPatterns)
                 #expect(result["steps"] as? Int == 30)
-                #expect(Float((result["energy"] as? NSNumber)?.doubleValue ?? 0) == expected.finalEnergies[b])
-                #expect(floats(result["state"])[3] == Self.queries[b][3], "the clamped entry stays")
+                #expect(Float((result["energy"] as? NSNumber)?.doubleValue ?? 0).bitPattern == expected.finalEnergies[b].bitPattern)
+                #expect(floats(result["state"])[3].bitPattern == Self.queries[b][3].bitPattern, "the clamped entry stays")
             }
             let nearest = try model.nearest(to: expected.states)
             #expect(results.map { ($0["nearest"] as? [String: Any])?["index"] as? Int } == nearest.map(\.index))
@@ -45,8 +46,8 @@ import Testing
                                            parameters: DescentParameters(depth: 20), clamp: .perQuery([true, false, false, false, false, true, false, false]))
             let results = try #require(reply.object["results"] as? [[String: Any]])
             for (b, result) in results.enumerated() {
-                #expect(floats(result["state"]) == expected.states.row(b))
-                #expect(floats(result["energies"]) == expected.trace(b))
+                #expect(floats(result["state"]).bitPatterns == expected.states.row(b).bitPatterns)
+                #expect(floats(result["energies"]).bitPatterns == expected.trace(b).bitPatterns)
                 #expect(result["nearest"] == nil)
             }
         }
@@ -113,7 +114,7 @@ import Testing
             let model = try ExactMemory(memories: Matrix(rowArrays: Self.memories, cols: 4), beta: 3, energy: .sum)
             let (energies, gradients) = try model.energiesAndGradients(Matrix(rowArrays: Self.queries, cols: 4))
             let plain = try await client.send(.post, "/v1/stores/m/energy", ["points": Self.queries])
-            #expect(floats(plain.object["energies"]) == energies && plain.object["gradients"] == nil)
+            #expect(floats(plain.object["energies"]).bitPatterns == energies.bitPatterns && plain.object["gradients"] == nil)
             let full = try await client.send(.post, "/v1/stores/m/energy", ["points": Self.queries, "gradients": true])
             #expect(floatRows(full.object["gradients"]) == (0..<2).map { gradients.row($0) })
             #expect((try await client.send(.post, "/v1/stores/m/energy", ["points": [[1, 2]]])).status == 422)

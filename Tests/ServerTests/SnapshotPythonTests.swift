@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Server
 
 /// Snapshots taken through the API of the built server, downloaded, and read by the reference Python
@@ -14,14 +15,13 @@ import Testing
     @Test(.timeLimit(.minutes(2)), arguments: ["mrdam", "drdam"])
     func pythonSafetensorsReadsTheSnapshot(kind: String) async throws {
         let script = try #require(Bundle.module.url(forResource: "check_snapshot", withExtension: "py", subdirectory: "Fixtures"))
-        let probe = try Command.run(["python3", "-c", "import numpy, safetensors.numpy"])
+        let probe = try EngramProcess.run(["python3", "-c", "import numpy, safetensors.numpy"])
         try #require(probe.status == 0, "python3 cannot import safetensors and numpy: pip install safetensors numpy (`make pydeps` does): \(probe.output)")
 
         let server = try ServerProcess()
         defer { _ = server.stop() }
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("engram-snapshot-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
+        let directory = try TemporaryDirectory("snapshot")
+        let work = directory.url
 
         var configuration: [String: Any] = ["kind": kind, "dim": 4, "beta": 2.5]
         if kind == "drdam" { configuration.merge(["features": 64, "seed": Self.seed]) { $1 } }
@@ -40,14 +40,14 @@ import Testing
         #expect(download.body.count == taken.object["size"] as? Int)
         let file = work.appendingPathComponent(name)
         try download.body.write(to: file)
-        let digest = try Command.run(["sha256sum", file.path])
+        let digest = try EngramProcess.run(["sha256sum", file.path])
         #expect(digest.output.split(separator: " ").first.map(String.init) == taken.object["sha256"] as? String, "sha256sum: \(digest.output)")
         #expect(taken.object["version"] as? Int == 2)
 
         let assigned = (second.object["ids"] as? [String]) ?? []
         let expected = work.appendingPathComponent("expected.json")
         try JSONSerialization.data(withJSONObject: Self.expected(kind: kind, assigned: assigned)).write(to: expected)
-        let check = try Command.run(["python3", script.path, file.path, expected.path])
+        let check = try EngramProcess.run(["python3", script.path, file.path, expected.path])
         print(check.output, terminator: "")
         #expect(check.status == 0, "check_snapshot.py: \(check.output)")
     }

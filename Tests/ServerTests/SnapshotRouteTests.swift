@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Testing
+import TestSupport
 @testable import Server
 @testable import Store
 
@@ -73,8 +74,8 @@ import Testing
     /// A store whose log record is damaged answers 503 naming the reason; `/readyz` is "degraded"
     /// and names it; the other store serves.
     @Test func failedStoreAnswers503() async throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("engram-failed-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: data) }
+        let directory = try TemporaryDirectory("failed")
+        let data = directory.url
         do {
             let app = try TestApp(data: data)
             try await app.run { client in

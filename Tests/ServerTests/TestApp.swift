@@ -1,39 +1,45 @@
+import Core
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import TestSupport
 @testable import Server
 @testable import Store
 
-/// An in-process Engram (HummingbirdTesting's router framework) on a fresh data directory (or the
-/// one given), and JSON helpers.
+/// An in-process Engram (HummingbirdTesting's router framework) on a fresh data directory (removed
+/// when the last copy of this app goes) or the one given, and JSON helpers.
 struct TestApp {
     let service: EngramService
     /// The data directory.
     let data: URL
+    /// The data directory when this app made it up.
+    private let ownData: TemporaryDirectory?
 
     init(recallThreads: Int = 1, data: URL? = nil, policy: AccessPolicy = .open, limits: ServiceLimits = ServiceLimits(),
-         storeLimits: StoreLimits = StoreLimits(), batchDelay: Duration = .microseconds(300)) throws {
-        self.data = data ?? FileManager.default.temporaryDirectory.appendingPathComponent("engram-app-\(UUID().uuidString)")
+         storeLimits: StoreLimits = StoreLimits(), maxBatch: Int = RowProducts.smallBatchLimit, batchDelay: Duration = .microseconds(300)) throws {
+        ownData = data == nil ? try TemporaryDirectory("app") : nil
+        self.data = data ?? ownData!.url
         let registry = try StoreRegistry.open(DataDirectory(self.data), checkpointBytes: 0, limits: storeLimits).registry
         service = EngramService(
             stores: StoreHost(registry: registry), recalls: ComputePool(width: recallThreads, queue: limits.maxQueuedRecalls),
-            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI(), limits: limits, policy: policy, batchDelay: batchDelay)
+            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI(), limits: limits, policy: policy, maxBatch: maxBatch, batchDelay: batchDelay)
     }
 
     /// An app over `service` as it is (e.g. still recovering).
     init(service: EngramService) {
         self.service = service
         data = URL(fileURLWithPath: "/nonexistent")
+        ownData = nil
     }
 
     /// The registry behind the app.
     var registry: StoreRegistry { service.stores.ready! }
 
-    /// Runs `body` against the app.
-    func run(_ body: @Sendable @escaping (Client) async throws -> Void) async throws {
+    /// Runs `body` against the app: in process (`.router`), or over one keep-alive HTTP connection (`.live`).
+    func run(_ setup: TestingSetup = .router, _ body: @Sendable @escaping (Client) async throws -> Void) async throws {
         let app = Application(router: Router.engram(service), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.router) { client in try await body(Client(client: client)) }
+        try await app.test(setup) { client in try await body(Client(client: client)) }
     }
 
     /// A response: status, headers and the body parsed as JSON (nil when it is not JSON).

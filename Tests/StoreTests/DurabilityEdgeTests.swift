@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 @testable import Store
 #if canImport(Glibc)
@@ -159,7 +160,7 @@ import Glibc
         }
         let path = "/wal/" + (try fileSystem.list("/wal").first!)
         let record = Array(try fileSystem.read(path))
-        var random = SplitMix(seed: 7)
+        var random = SeededGenerator(seed: 7)
         let after: [UInt8] = zeros ? [UInt8](repeating: 0, count: 4096) : (0..<4096).map { _ in UInt8(truncatingIfNeeded: random.next() | 1) }
         try fileSystem.unlink(path)
         try fileSystem.place(record + record.prefix(record.count - 9) + after, at: path)

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import Store
 
 @Suite struct LogTests {
@@ -21,8 +22,7 @@ import Testing
 
     /// Every kind of record comes back from disk exactly, in order, with consecutive sequence numbers.
     @Test func recordsRoundTrip() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try RegistryDirectory()
         let wal = directory.url.appendingPathComponent("wal")
         do {
             let (log, scan) = try Self.open(wal)
@@ -40,23 +40,30 @@ import Testing
         #expect(try log.append(store: "s", entry: .delete) == UInt64(Self.entries.count + 1), "numbering continues after a restart")
     }
 
-    /// While one flush runs, every writer that arrives waits for the next one: 16 writers, 2 flushes.
+    /// The shell around `GroupCommitMachine`: while one flush runs (held until every writer waits),
+    /// every writer that arrives waits for the next one: 16 writers, 2 flushes.
     @Test func concurrentWritersShareFlushes() async throws {
         final class Counter: Sendable { let value = Atomic<UInt64>(0) }
         let counter = Counter()
         let gate = DispatchSemaphore(value: 0)
+        let (started, start) = AsyncStream.makeStream(of: Void.self)
         let commit = GroupCommit(durable: 0) {
             let through = counter.value.load(ordering: .sequentiallyConsistent)
-            if through == 1 { gate.wait() }  // the first flush blocks until every writer is queued
+            if through == 1 {
+                start.yield()
+                gate.wait()  // the first flush holds until every writer is queued
+            }
             return through
         }
         async let first: Void = commit.wait(through: counter.value.add(1, ordering: .sequentiallyConsistent).newValue)
-        try await Task.sleep(for: .milliseconds(50))
+        var flushing = started.makeAsyncIterator()
+        await flushing.next()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<15 {
                 group.addTask { try await commit.wait(through: counter.value.add(1, ordering: .sequentiallyConsistent).newValue) }
             }
-            try await Task.sleep(for: .milliseconds(100))
+            // Waiting for the state, not for a time: the first writer and the 15 behind it.
+            while commit.waiting < 16 { await Task.yield() }
             gate.signal()
             try await group.waitForAll()
         }
@@ -64,11 +71,19 @@ import Testing
         #expect(commit.flushes == 2, "one flush for the first writer, one shared by the 15 that queued behind it")
     }
 
+    /// A failed flush fails its waiter and every later one, without flushing again.
+    @Test func aFailedFlushRefusesEveryLaterWait() async throws {
+        struct DiskFull: Error {}
+        let commit = GroupCommit(durable: 0) { throw DiskFull() }
+        await #expect(throws: StoreError.self) { try await commit.wait(through: 1) }
+        await #expect(throws: StoreError.self) { try await commit.wait(through: 2) }
+        #expect(commit.flushes == 1)
+    }
+
     /// A record cut short at the end of the log (a crash mid-write) is cut off and reported; the
     /// records before it stay and appending carries on from them.
     @Test func tornTailIsCut() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try RegistryDirectory()
         let wal = directory.url.appendingPathComponent("wal")
         do {
             let log = try Self.open(wal).log
@@ -93,8 +108,7 @@ import Testing
     @Test(arguments: ["payload", "header"])
     func flippedBytesAreDamage(place: String) async throws {
         let named = place == "payload"
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try RegistryDirectory()
         let wal = directory.url.appendingPathComponent("wal")
         do {
             let log = try Self.open(wal).log

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 @testable import Store
 #if canImport(Glibc)
 import Glibc
@@ -99,7 +100,7 @@ final class SimulatedFileSystem: FileSystem {
     func afterPowerCut(tear: Tear = .none) -> SimulatedFileSystem {
         let image = SimulatedFileSystem()
         state.withLock { s in
-            var random = SplitMix(seed: { if case .random(let seed) = tear { seed } else { 0 } }())
+            var random = SeededGenerator(seed: { if case .random(let seed) = tear { seed } else { 0 } }())
             image.state.withLock { t in
                 t.names = s.durableNames
                 t.durableNames = s.durableNames
@@ -313,18 +314,5 @@ final class SimulatedFileSystem: FileSystem {
             try checkPower(s, "stat")
             return s.files[try file(s, path, "stat")]!.data.count
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64) for the tears of a power cut.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -9,8 +9,7 @@ import Testing
     }
 
     @Test func createIsIdempotentForTheSameRequest() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try RegistryDirectory()
         let registry = try directory.open().registry
         let request = StoreConfiguration(kind: .drdam, dim: 3, beta: 2, features: 16)
         let (first, created) = try await registry.create(name: "s", configuration: request)
@@ -34,8 +33,7 @@ import Testing
     /// 50 concurrent adds: every one is acknowledged with its own id and version, and the last state
     /// holds them all.
     @Test func storeWritesAreSerialisedAndVersioned() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try RegistryDirectory()
         let registry = try directory.open().registry
         let store = try await registry.create(name: "m", configuration: StoreConfiguration(kind: .mrdam, dim: 2, beta: 1)).store
         let acknowledged = try await withThrowingTaskGroup(of: (ids: [String], version: UInt64).self) { group in
@@ -57,8 +55,7 @@ import Testing
     /// A delete waits for the writes queued before it, which land (and are acknowledged); writes after
     /// it fail with 404. Nothing acknowledged is lost.
     @Test func deleteIsOrderedWithWritesInFlight() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
+        let directory = try RegistryDirectory()
         let registry = try directory.open().registry
         let store = try await registry.create(name: "m", configuration: StoreConfiguration(kind: .mrdam, dim: 2, beta: 1)).store
         async let write = store.add(Matrix(rows: 1, cols: 2, values: [1, 1]), ids: ["early"])

@@ -1,13 +1,12 @@
 import NIOPosix
-import Synchronization
 
 /// A bounded pool of threads for heavy compute (recalls, energies), so that it never runs on the HTTP
 /// event loops: `/healthz` answers while recalls saturate the CPU. At most `width` run at once and
 /// `queue` more wait; beyond that a request is refused at once with 503 and `Retry-After`.
 final class ComputePool: Sendable {
     private let pool: NIOThreadPool
-    /// Work waiting or running.
-    private let load = Atomic<Int>(0)
+    /// Work waiting or running (tests wait on it to act while the pool is busy).
+    let load = WaitableCount()
     /// The most work waiting beyond the threads.
     let queue: Int
 
@@ -24,11 +23,11 @@ final class ComputePool: Sendable {
     /// Runs `body` on one of the pool's threads and returns its result; 503 when the queue is full or
     /// the server is shutting down.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        guard load.add(1, ordering: .relaxed).newValue <= width + queue else {
-            load.subtract(1, ordering: .relaxed)
+        guard load.add(1) < width + queue else {
+            load.add(-1)
             throw busy
         }
-        defer { load.subtract(1, ordering: .relaxed) }
+        defer { load.add(-1) }
         do {
             return try await pool.runIfActive(body)
         } catch is NIOThreadPoolError.ThreadPoolInactive {
@@ -38,7 +37,7 @@ final class ComputePool: Sendable {
 
     /// Throws the 503 that `run` would throw now, when every thread is busy and the queue is full.
     func checkRoom() throws {
-        guard load.load(ordering: .relaxed) < width + queue else { throw busy }
+        guard load.value < width + queue else { throw busy }
     }
 
     private var busy: Problem {

@@ -12,12 +12,12 @@ struct EngramRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// The API key the request presented (nil when the server takes none).
     var key: APIKey?
-    /// Completes when the client's connection closes (a recall then stops computing).
-    let closed: EventLoopFuture<Void>
+    /// The client's connection (a recall stops computing when it closes: `ConnectionWatch`).
+    let channel: any Channel
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        closed = source.channel.closeFuture
+        channel = source.channel
     }
 
     var maxUploadSize: Int { Self.maxBodyBytes }

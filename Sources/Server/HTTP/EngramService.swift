@@ -17,7 +17,9 @@ struct EngramService: Sendable {
     /// The API keys accepted (none: every route open).
     let policy: AccessPolicy
     /// Recalls of a few queries, merged into batches on `recalls`.
-    let batcher: RecallBatcher
+    let batcher: RecallBatcher<ContinuousClock>
+    /// The recalls to cancel when their connection closes.
+    let connections = ConnectionWatch()
 
     /// A service over `stores`; recalls wait up to `batchDelay` to be merged into batches of at most
     /// `maxBatch` queries (zero delay: no batching), whose products use up to `productThreads` threads.
@@ -29,7 +31,7 @@ struct EngramService: Sendable {
         self.openAPI = openAPI
         self.limits = limits
         self.policy = policy
-        batcher = RecallBatcher(pool: recalls, maxBatch: maxBatch, delay: batchDelay, threads: productThreads, metrics: metrics)
+        batcher = RecallBatcher(pool: recalls, maxBatch: maxBatch, delay: batchDelay, threads: productThreads, clock: ContinuousClock(), metrics: metrics)
     }
 
     /// The registry; 503 while the server recovers.

@@ -3,16 +3,12 @@ import Synchronization
 
 /// Group commit: callers wait until their sequence number is durable, and one flush (an fsync) on a
 /// thread of its own serves every caller waiting when it starts. While it runs, new callers queue
-/// for the next one, so N concurrent writers pay far fewer than N flushes.
+/// for the next one, so N concurrent writers pay far fewer than N flushes. The decisions are
+/// `GroupCommitMachine`'s; this shell holds it under a lock, runs the flushes on a queue and
+/// resumes the callers.
 package final class GroupCommit: Sendable {
-    private struct State {
-        var durable: UInt64
-        var waiters: [(sequence: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
-        var flushing = false
-        var failure: String?
-    }
-
-    private let state: Mutex<State>
+    private typealias Waiter = CheckedContinuation<Void, any Error>
+    private let machine: Mutex<GroupCommitMachine<Waiter>>
     /// Makes every record appended so far durable and returns the last one's sequence number.
     private let flush: @Sendable () throws -> UInt64
     private let queue = DispatchQueue(label: "engram.log.flush")
@@ -20,59 +16,44 @@ package final class GroupCommit: Sendable {
 
     /// A group commit whose records up to `durable` are already durable.
     package init(durable: UInt64, flush: @escaping @Sendable () throws -> UInt64) {
-        state = Mutex(State(durable: durable))
+        machine = Mutex(GroupCommitMachine(durable: durable))
         self.flush = flush
     }
 
     /// Flushes run so far.
     package var flushes: Int { flushCount.load(ordering: .relaxed) }
 
+    /// Callers waiting for a flush now (for tests).
+    package var waiting: Int { machine.withLock { $0.waiting } }
+
     /// Returns once `sequence` is durable; throws `StoreError.unavailable` once a flush has failed.
     package func wait(through sequence: UInt64) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            enum Action { case done, failed(String), start, queued }
-            let action = state.withLock { s -> Action in
-                if let failure = s.failure { return .failed(failure) }
-                if s.durable >= sequence { return .done }
-                s.waiters.append((sequence, continuation))
-                if s.flushing { return .queued }
-                s.flushing = true
-                return .start
-            }
-            switch action {
-            case .done: continuation.resume()
-            case .failed(let failure): continuation.resume(throwing: Self.unavailable(failure))
-            case .start: queue.async { self.run() }
+        try await withCheckedThrowingContinuation { (continuation: Waiter) in
+            switch machine.withLock({ $0.wait(through: sequence, continuation) }) {
+            case .resume: continuation.resume()
+            case .fail(let failure): continuation.resume(throwing: Self.unavailable(failure))
+            case .startFlush: queue.async { self.run() }
             case .queued: break
             }
         }
     }
 
+    /// On the flush queue: flushes until no waiter is left uncovered.
     private func run() {
-        while true {
+        var again = true
+        while again {
             let outcome = Result { try flush() }
             flushCount.add(1, ordering: .relaxed)
-            let (ready, failed, more) = state.withLock { s -> ([CheckedContinuation<Void, any Error>], String?, Bool) in
+            let action = machine.withLock { machine in
                 switch outcome {
-                case .success(let through):
-                    s.durable = Swift.max(s.durable, through)
-                    let durable = s.durable
-                    let ready = s.waiters.filter { $0.sequence <= durable }.map(\.continuation)
-                    s.waiters.removeAll { $0.sequence <= durable }
-                    s.flushing = !s.waiters.isEmpty
-                    return (ready, nil, s.flushing)
-                case .failure(let error):
-                    s.failure = "\(error)"
-                    let all = s.waiters.map(\.continuation)
-                    s.waiters = []
-                    s.flushing = false
-                    return (all, s.failure, false)
+                case .success(let through): machine.flushed(through: through)
+                case .failure(let error): machine.flushFailed("\(error)")
                 }
             }
-            for continuation in ready {
-                if let failed { continuation.resume(throwing: Self.unavailable(failed)) } else { continuation.resume() }
+            for waiter in action.waiters {
+                if let failure = action.failure { waiter.resume(throwing: Self.unavailable(failure)) } else { waiter.resume() }
             }
-            if !more { return }
+            again = action.flushAgain
         }
     }
 

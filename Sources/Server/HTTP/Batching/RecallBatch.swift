@@ -2,8 +2,8 @@ import Core
 import Store
 
 /// Recall requests merged into one descent: same store version, depth and α; each request keeps its
-/// own queries [Bᵢ, D], clamp and tolerance. Its mutable fields are guarded by the `RecallBatcher`'s lock.
-final class RecallBatch: @unchecked Sendable {
+/// own queries [Bᵢ, D], clamp and tolerance. The batches themselves are `RecallBatchMachine`'s.
+enum RecallBatch {
     /// What requests must share to be merged.
     struct Key: Hashable {
         let store: ObjectIdentifier
@@ -12,43 +12,15 @@ final class RecallBatch: @unchecked Sendable {
         let alpha: UInt32
     }
 
-    /// One request waiting in the batch.
-    final class Member: @unchecked Sendable {
+    /// One request waiting in a batch, answered exactly once through `continuation`.
+    struct Member: Sendable {
         let queries: Matrix
         let clamp: ClampMask
-        let tolerance: Float
+        /// The version it recalls from (the same for every member of a batch, as is `parameters`' α and depth).
+        let state: StoreState
+        let parameters: DescentParameters
         let cancellation: Cancellation
-        let joined = ContinuousClock.now
-        /// Resumed exactly once (guarded by the batcher's lock through `finished`).
         let continuation: CheckedContinuation<RecallOutcome, any Error>
-        var finished = false
-
-        init(queries: Matrix, clamp: ClampMask, tolerance: Float, cancellation: Cancellation, continuation: CheckedContinuation<RecallOutcome, any Error>) {
-            self.queries = queries
-            self.clamp = clamp
-            self.tolerance = tolerance
-            self.cancellation = cancellation
-            self.continuation = continuation
-        }
-    }
-
-    let key: Key
-    /// The version every member recalls from.
-    let state: StoreState
-    /// α and depth (each member's tolerance is its own).
-    let parameters: DescentParameters
-    var members: [Member] = []
-    /// Queries of all members.
-    var rows = 0
-    /// Handed to the compute pool (by its timer, or because it filled up).
-    var submitted = false
-    /// Started computing: no one joins any more.
-    var sealed = false
-
-    init(key: Key, state: StoreState, parameters: DescentParameters) {
-        self.key = key
-        self.state = state
-        self.parameters = parameters
     }
 
     /// The members' queries stacked [Σ Bᵢ, D], their clamps as one mask and their tolerances [Σ Bᵢ].
@@ -59,7 +31,7 @@ final class RecallBatch: @unchecked Sendable {
         tolerances.reserveCapacity(rows)
         for member in members {
             values.append(contentsOf: member.queries.values)
-            tolerances.append(contentsOf: repeatElement(member.tolerance, count: member.queries.rows))
+            tolerances.append(contentsOf: repeatElement(member.parameters.tolerance, count: member.queries.rows))
         }
         let clamp: ClampMask = members.allSatisfy { $0.clamp == .none }
             ? .none : .perQuery(members.flatMap { $0.clamp.perQueryRows(batch: $0.queries.rows, dim: dim) })

@@ -13,8 +13,11 @@ import Synchronization
 /// every request. A batch keeps taking members until a compute
 /// thread starts it; it runs as one unit of the compute pool (whose bounded queue answers 503 with
 /// Retry-After). A member whose client goes away or whose timeout passes is answered at once and
-/// left out; the batch stops only when all its members have gone.
-final class RecallBatcher: Sendable {
+/// left out; the batch stops only when all its members have gone. The decisions are
+/// `RecallBatchMachine`'s; this shell holds it under a lock, runs its timers and batches as tasks and
+/// answers the requests.
+final class RecallBatcher<C: Clock & Sendable>: Sendable where C.Duration == Duration {
+    private typealias Machine = RecallBatchMachine<RecallBatch.Key, RecallBatch.Member, C>
     let pool: ComputePool
     /// The most queries in one batch (at most `RowProducts.smallBatchLimit`).
     let maxBatch: Int
@@ -22,21 +25,28 @@ final class RecallBatcher: Sendable {
     let delay: Duration
     /// The threads one batch's products may use.
     let threads: Int
-    private let open = Mutex<[RecallBatch.Key: RecallBatch]>([:])
-    /// Recalls in the batcher, waiting or computing.
-    private let inFlight = Atomic(0)
-
-    /// How many recalls are in the batcher now, waiting or computing.
-    var recallsInFlight: Int { inFlight.load(ordering: .relaxed) }
+    /// What the batches' delays are measured and slept on.
+    private let clock: C
+    private let machine: Mutex<Machine>
+    /// Recalls in the batcher, waiting or computing (tests wait on it to act while recalls are in flight).
+    let inFlight = WaitableCount()
+    /// Requests that have joined a batch so far (tests wait on it to act once requests are waiting).
+    let joined = WaitableCount()
+    /// Batches not yet over and requests not yet answered (for tests: both zero once every recall has returned).
+    var pending: (batches: Int, members: Int) { machine.withLock { ($0.batchCount, $0.memberCount) } }
     private let batchQueries: Recorder
     private let batchRequests: Recorder
     private let wait: Metrics.Timer
 
-    init(pool: ComputePool, maxBatch: Int, delay: Duration, threads: Int = 1, metrics: ServerMetrics) {
+    /// A batcher on `pool` whose batches wait `delay` on `clock` (the continuous clock in the server,
+    /// a manual one in tests).
+    init(pool: ComputePool, maxBatch: Int, delay: Duration, threads: Int = 1, clock: C, metrics: ServerMetrics) {
         self.pool = pool
         self.threads = threads
         self.maxBatch = max(1, min(maxBatch, RowProducts.smallBatchLimit))
         self.delay = delay
+        self.clock = clock
+        machine = Mutex(Machine(clock: clock, maxBatch: self.maxBatch, delay: delay))
         batchQueries = metrics.recorder("engram_recall_batch_queries")
         batchRequests = metrics.recorder("engram_recall_batch_requests")
         wait = metrics.timer("engram_recall_batch_wait_seconds")
@@ -46,8 +56,8 @@ final class RecallBatcher: Sendable {
     /// be. Throws `Cancellation.Stopped` once `cancellation` fires, and the pool's 503 when it is full.
     func recall(store: MemoryStore, state: StoreState, queries: Matrix, parameters: DescentParameters, clamp: ClampMask,
                 cancellation: Cancellation) async throws -> RecallOutcome {
-        let others = inFlight.add(1, ordering: .relaxed).oldValue
-        defer { inFlight.subtract(1, ordering: .relaxed) }
+        let others = inFlight.add(1)
+        defer { inFlight.add(-1) }
         guard delay > .zero, queries.rows < maxBatch, others > 0 else {
             batchQueries.record(queries.rows)
             batchRequests.record(1)
@@ -57,67 +67,42 @@ final class RecallBatcher: Sendable {
         try pool.checkRoom()
         let key = RecallBatch.Key(store: ObjectIdentifier(store), version: state.version, depth: parameters.depth, alpha: parameters.alpha.bitPattern)
         return try await withCheckedThrowingContinuation { continuation in
-            let member = RecallBatch.Member(queries: queries, clamp: clamp, tolerance: parameters.tolerance, cancellation: cancellation, continuation: continuation)
-            let (batch, isNew, isFull) = open.withLock { open -> (RecallBatch, Bool, Bool) in
-                var isNew = false
-                let batch: RecallBatch
-                if let current = open[key], !current.sealed, current.rows + queries.rows <= maxBatch {
-                    batch = current
-                } else {
-                    batch = RecallBatch(key: key, state: state, parameters: parameters)
-                    open[key] = batch
-                    isNew = true
-                }
-                batch.members.append(member)
-                batch.rows += queries.rows
-                let isFull = batch.rows == maxBatch
-                if isFull { open[key] = nil }
-                return (batch, isNew, isFull)
+            let member = RecallBatch.Member(queries: queries, clamp: clamp, state: state, parameters: parameters, cancellation: cancellation, continuation: continuation)
+            let (id, action) = machine.withLock { $0.join(key: key, rows: queries.rows, member: member) }
+            joined.add(1)
+            cancellation.whenCancelled { [self] why in
+                machine.withLock { $0.leave(id) }?.continuation.resume(throwing: Cancellation.Stopped(reason: why, steps: nil))
             }
-            cancellation.whenCancelled { [self] why in finish(member, with: .failure(Cancellation.Stopped(reason: why, steps: nil))) }
-            if isFull {
-                submit(batch)
-            } else if isNew {
+            switch action {
+            case .wait: break
+            case .submit(let batch): submit(batch)
+            case .scheduleDeadline(let batch, let deadline):
                 Task { [self] in
-                    try? await Task.sleep(for: delay)
-                    submit(batch)
+                    try? await clock.sleep(until: deadline, tolerance: nil)
+                    if machine.withLock({ $0.deadlinePassed(batch) }) { submit(batch) }
                 }
             }
         }
     }
 
-    /// Hands `batch` to the compute pool once.
-    private func submit(_ batch: RecallBatch) {
-        let first = open.withLock { _ -> Bool in
-            defer { batch.submitted = true }
-            return !batch.submitted
-        }
-        guard first else { return }
+    /// Hands `batch` to the compute pool; when the pool refuses it, its members get the refusal.
+    private func submit(_ batch: Machine.BatchID) {
         Task { [self] in
             do {
-                try await pool.run { [self] in try run(batch) }
+                try await pool.run { [self] in run(batch) }
             } catch {
-                let members = open.withLock { open -> [RecallBatch.Member] in
-                    batch.sealed = true
-                    if open[batch.key] === batch { open[batch.key] = nil }
-                    return batch.members
-                }
-                for member in members { finish(member, with: .failure(error)) }
+                for (_, member) in machine.withLock({ $0.end(batch) }) { member.continuation.resume(throwing: error) }
             }
         }
     }
 
-    /// On a compute thread: seals the batch, descends for the members still waiting, and answers each.
-    private func run(_ batch: RecallBatch) throws {
-        let members = open.withLock { open -> [RecallBatch.Member] in
-            batch.sealed = true
-            if open[batch.key] === batch { open[batch.key] = nil }
-            return batch.members.filter { !$0.finished }
-        }
-        guard !members.isEmpty else { return }
-        let started = ContinuousClock.now
-        for member in members { wait.recordNanoseconds(Self.nanoseconds(started - member.joined)) }
-        let (queries, clamp, tolerances) = RecallBatch.merged(members, dim: batch.state.configuration.dim)
+    /// On a compute thread: starts the batch, descends for the members still waiting, and answers each.
+    private func run(_ batch: Machine.BatchID) {
+        let started = machine.withLock { $0.start(batch) }
+        guard let first = started.first?.member else { return }
+        for member in started { wait.recordNanoseconds(Self.nanoseconds(member.waited)) }
+        let members = started.map(\.member)
+        let (queries, clamp, tolerances) = RecallBatch.merged(members, dim: first.state.configuration.dim)
         batchQueries.record(queries.rows)
         batchRequests.record(members.count)
         // The batch stops early only once every member has gone.
@@ -127,28 +112,17 @@ final class RecallBatcher: Sendable {
                 if remaining.subtract(1, ordering: .relaxed).newValue == 0 { everyoneGone.cancel(why) }
             }
         }
-        let outcome: RecallOutcome
-        do {
-            outcome = try batch.state.recall(queries: queries, parameters: batch.parameters, clamp: clamp, tolerances: tolerances, threads: threads, cancellation: everyoneGone)
-        } catch {
-            for member in members { finish(member, with: .failure(error)) }
-            return
+        let outcome = Result {
+            try first.state.recall(queries: queries, parameters: first.parameters, clamp: clamp, tolerances: tolerances, threads: threads, cancellation: everyoneGone)
         }
-        var first = 0
-        for member in members {
-            let range = first..<(first + member.queries.rows)
-            first = range.upperBound
-            finish(member, with: .success(outcome.queries(range)))
+        var rows: [Machine.MemberID: Range<Int>] = [:], row = 0
+        for member in started {
+            rows[member.id] = row..<(row + member.member.queries.rows)
+            row += member.member.queries.rows
         }
-    }
-
-    /// Answers `member` unless it has been answered already.
-    private func finish(_ member: RecallBatch.Member, with result: Result<RecallOutcome, any Error>) {
-        let first = open.withLock { _ -> Bool in
-            defer { member.finished = true }
-            return !member.finished
+        for (id, member) in machine.withLock({ $0.end(batch) }) {
+            member.continuation.resume(with: outcome.map { $0.queries(rows[id]!) })
         }
-        if first { member.continuation.resume(with: result) }
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -23,7 +23,7 @@ struct RecallRoutes {
             let body = input.options, queries = input.matrix, clamp = input.clamp
             let parameters = try body.parameters(batch: queries.rows, limits: limits)
             try Self.checkWorkingMemory(state, batch: queries.rows, depth: parameters.depth, limits: limits)
-            let outcome = try await Self.cancellable(context: context, timeout: limits.requestTimeout, metrics: service.metrics) { cancellation in
+            let outcome = try await Self.cancellable(context: context, timeout: limits.requestTimeout, connections: service.connections, metrics: service.metrics) { cancellation in
                 try await service.batcher.recall(store: store, state: state, queries: queries, parameters: parameters, clamp: clamp, cancellation: cancellation)
             }
             service.metrics.recordQuerySteps(outcome.descent.steps.reduce(0, +))
@@ -61,19 +61,24 @@ struct RecallRoutes {
         }
     }
 
-    /// Runs `work` with a cancellation that fires when the client's connection closes or `timeout`
-    /// seconds pass; a recall stopped by the timeout answers 503.
-    static func cancellable<T: Sendable>(context: EngramRequestContext, timeout: Double, metrics: ServerMetrics, _ work: (Cancellation) async throws -> T) async throws -> T {
+    /// Runs `work` with a cancellation that fires when the client's connection closes (watched by
+    /// `connections` while `work` runs) or `timeout` seconds pass; a recall stopped by either answers 503.
+    /// Logs (at debug level) "recall started", and "recall stopped" with the steps taken when it is stopped.
+    static func cancellable<T: Sendable>(context: EngramRequestContext, timeout: Double, connections: ConnectionWatch, metrics: ServerMetrics,
+                                         _ work: (Cancellation) async throws -> T) async throws -> T {
         let cancellation = Cancellation()
-        context.closed.whenComplete { _ in cancellation.cancel("the client closed the connection") }
-        let timer = Task {
+        let registration = connections.register(cancellation, closing: context.channel)
+        defer { connections.release(registration) }
+        let timer = Task { [weak cancellation] in
             try await Task.sleep(for: .seconds(timeout))
-            cancellation.cancel("it passed the request timeout of \(timeout) s")
+            cancellation?.cancel("it passed the request timeout of \(timeout) s")
         }
         defer { timer.cancel() }
+        context.logger.debug("recall started")
         do {
             return try await work(cancellation)
         } catch let stopped as Cancellation.Stopped {
+            context.logger.debug("recall stopped", metadata: ["steps": "\(stopped.steps.map(String.init) ?? "none")", "reason": "\(stopped.reason)"])
             metrics.recordCancelledRecall()
             throw Problem(.serviceUnavailable, stopped.description)
         }

@@ -1,16 +1,24 @@
 import Foundation
+import TestSupport
 @testable import Store
 
-/// A fresh directory under the system's temporary directory, removed by `remove()`. Opening a
-/// registry on it closes the one opened before, as a restart would.
-final class TemporaryDirectory: @unchecked Sendable {
-    let url: URL
+/// A data directory for one test (a `TemporaryDirectory`, removed with this object when the test
+/// ends). Opening a registry on it closes the one opened before, as a restart would; the last one is
+/// closed with this object.
+final class RegistryDirectory: @unchecked Sendable {
+    private let directory: TemporaryDirectory
     private var last: StoreRegistry?
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("engram-store-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        directory = try TemporaryDirectory("store-tests")
     }
+
+    deinit {
+        last?.close()
+    }
+
+    /// The directory.
+    var url: URL { directory.url }
 
     /// Opens (recovers) a registry on this directory, checkpointing only when asked.
     func open(keepSnapshots: Int = 3) throws -> (registry: StoreRegistry, report: RecoveryReport) {
@@ -27,10 +35,5 @@ final class TemporaryDirectory: @unchecked Sendable {
     func checkpoints(of name: String) -> [URL] {
         let folder = url.appendingPathComponent("checkpoints").appendingPathComponent(name)
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).map { folder.appendingPathComponent($0) }
-    }
-
-    func remove() {
-        last?.close()
-        try? FileManager.default.removeItem(at: url)
     }
 }
