@@ -25,7 +25,7 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // zlib, for the CRC32 of log records and snapshots.
+        // zlib, for the CRC32 of log records, snapshots and `.npz` entries.
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -64,17 +64,32 @@ let package = Package(
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
             ]
         ),
+        // The file and body formats, each read and written byte for byte: numeric JSON, NumPy's `.npy`
+        // and `.npz`, safetensors, CRC32.
+        .target(
+            name: "Formats",
+            dependencies: ["CZlib", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         // Named memory stores: versioned immutable states, the registry, concurrency, and durability
         // (write-ahead log, safetensors snapshots, recovery).
         .target(
             name: "Store",
-            dependencies: ["Core", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Core", "Formats", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // `engram bench`'s measurements: the sgemm roof and descent, small batches beside numpy, the
+        // codec, durability, and the service under wrk (over a plain loopback socket, so that the
+        // executable links no FoundationNetworking).
+        .target(
+            name: "Bench",
+            dependencies: ["Core", "Formats", "Store"]
         ),
         // The `engram` executable: the HTTP server and the command-line interface.
         .executableTarget(
             name: "Server",
             dependencies: [
+                "Bench",
                 "Core",
+                "Formats",
                 "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -90,11 +105,12 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml")]
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Core"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Core", "Store",
+                "Server", "Bench", "Core", "Formats", "Store",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             resources: [.copy("Fixtures")]

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Synchronization
 import Testing
+@testable import Bench
 @testable import Server
 @testable import Store
 

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Synchronization
 
@@ -5,9 +6,9 @@ import Synchronization
 /// first record (`00000000000000000001.wal`) and holding `LogFrame`s back to back. Appends go to the
 /// newest segment; `sync(through:)` fsyncs it with group commit; `seal` starts a new segment so that
 /// `truncate(before:)` can delete whole old ones.
-public final class FileLog: MutationLog {
+package final class FileLog: MutationLog {
     /// The segments' directory.
-    public let directory: URL
+    package let directory: URL
     private let shared: Shared
     private let commit: GroupCommit
 
@@ -33,7 +34,7 @@ public final class FileLog: MutationLog {
     /// Opens the log in `directory` (created when missing): reads every segment, cuts a torn final
     /// record off the last one, and continues after the last record (or at `nextAtLeast`, when the
     /// log is empty and snapshots have gone further). Returns the log and what reading it found.
-    public static func open(directory: URL, nextAtLeast: UInt64 = 1) throws -> (log: FileLog, scan: LogScan) {
+    package static func open(directory: URL, nextAtLeast: UInt64 = 1) throws -> (log: FileLog, scan: LogScan) {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let files = try segments(in: directory)
         var (scan, cut, last) = try LogReader.read(files)
@@ -66,9 +67,9 @@ public final class FileLog: MutationLog {
     }
 
     /// Flushes (fsyncs) run so far: each serves every writer waiting when it starts.
-    public var flushes: Int { commit.flushes }
+    package var flushes: Int { commit.flushes }
 
-    public func append(store: String, entry: LogEntry) throws -> UInt64 {
+    package func append(store: String, entry: LogEntry) throws -> UInt64 {
         let payload = try entry.payload()
         guard payload.count <= Int(UInt32.max) else { throw StoreError.invalid("a log record of \(payload.count) bytes is over the 4 GiB limit") }
         var crc = CRC32.checksum(payload).littleEndian
@@ -91,18 +92,18 @@ public final class FileLog: MutationLog {
         }
     }
 
-    public func sync(through sequence: UInt64) async throws {
+    package func sync(through sequence: UInt64) async throws {
         try await commit.wait(through: sequence)
     }
 
-    public func read(from sequence: UInt64) throws -> LogScan {
+    package func read(from sequence: UInt64) throws -> LogScan {
         let files = try shared.state.withLock { s in try s.firsts.map { (first: $0, url: Self.url(directory, first: $0)) } }
         var scan = try LogReader.read(files).scan
         scan.items.removeAll { if case .record(let r) = $0 { r.sequence < sequence } else { false } }
         return scan
     }
 
-    public func seal() throws -> UInt64 {
+    package func seal() throws -> UInt64 {
         try shared.state.withLock { s in
             let last = s.next - 1
             guard s.segment.size > 0 else { return last }
@@ -114,7 +115,7 @@ public final class FileLog: MutationLog {
         }
     }
 
-    public func truncate(before sequence: UInt64) throws {
+    package func truncate(before sequence: UInt64) throws {
         try shared.state.withLock { s in
             // Segment i holds [firsts[i], firsts[i + 1]): delete it when all of that is before `sequence`.
             while s.firsts.count > 1, s.firsts[1] <= sequence {
@@ -128,9 +129,9 @@ public final class FileLog: MutationLog {
         }
     }
 
-    public var firstSequence: UInt64 { shared.state.withLock { $0.firsts[0] } }
+    package var firstSequence: UInt64 { shared.state.withLock { $0.firsts[0] } }
 
-    public var bytes: Int { shared.state.withLock { $0.bytes } }
+    package var bytes: Int { shared.state.withLock { $0.bytes } }
 
     /// The segment files in `directory`, by first sequence number.
     static func segments(in directory: URL) throws -> [(first: UInt64, url: URL)] {

@@ -1,7 +1,7 @@
 /// The write-ahead log behind the stores: an ordered, durable sequence of self-describing records
 /// (store name, sequence number, entry). The local `FileLog` is the embedded default; a log on a
 /// shared database can take its place for replicas on several machines.
-public protocol MutationLog: Sendable {
+package protocol MutationLog: Sendable {
     /// Appends a record for `store` and returns its sequence number (one more than the last). The
     /// record is durable only once `sync(through:)` has returned for it.
     func append(store: String, entry: LogEntry) throws -> UInt64

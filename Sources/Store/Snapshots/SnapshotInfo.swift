@@ -2,10 +2,10 @@ import Foundation
 
 /// A snapshot taken through the API, as listed: its file name, size, SHA-256, the store version it
 /// holds and when it was taken.
-public struct SnapshotInfo: Sendable, Codable, Equatable {
-    public var name: String
-    public var size: Int
-    public var sha256: String
-    public var version: UInt64
-    public var created: Date
+package struct SnapshotInfo: Sendable, Codable, Equatable {
+    package var name: String
+    package var size: Int
+    package var sha256: String
+    package var version: UInt64
+    package var created: Date
 }

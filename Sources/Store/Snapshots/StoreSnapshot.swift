@@ -1,8 +1,9 @@
 import Core
 import Crypto
+import Formats
 import Foundation
 
-/// A store's state as one safetensors file (DESIGN.md, Formats), read by the Python `safetensors`
+/// A store's state as one safetensors file (docs/formats.md), read by the Python `safetensors`
 /// library as well as by Engram:
 /// - mrdam: `memories` F32 [K, D] and `ids` U8 [N], the rows' ids in order, UTF-8, joined by "\n";
 /// - drdam: `T` F64 [F], the Double accumulator (so a restart is bit-exact), and `count` I64 [].
@@ -65,7 +66,12 @@ package enum StoreSnapshot {
     /// ids). Throws `LogFormatError` saying what is wrong.
     package static func decode(_ data: Data) throws -> Decoded {
         try data.withUnsafeBytes { bytes in
-            let parsed = try SafeTensors.parse(bytes, fileSize: bytes.count)
+            let parsed: SafeTensors.Parsed
+            do {
+                parsed = try SafeTensors.parse(bytes, fileSize: bytes.count)
+            } catch let error as SafeTensorsError {
+                throw LogFormatError(error.description)
+            }
             var metadata = parsed.metadata
             guard metadata["format"] == format else { throw LogFormatError("not an Engram store snapshot (metadata 'format' is not '\(format)')") }
             guard metadata["format_version"] == formatVersion else {
@@ -110,7 +116,7 @@ package enum StoreSnapshot {
                     throw LogFormatError("the memories are not valid: \(error)")
                 }
             case .drdam:
-                let f = configuration.kernel!.kernel.multiplicity * configuration.features!
+                let f = configuration.kernel!.multiplicity * configuration.features!
                 let raw = try tensor("T", "F64", [f])
                 let accumulator = (0..<f).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
                 let count = Int(Int64(littleEndian: try tensor("count", "I64", []).loadUnaligned(as: Int64.self)))

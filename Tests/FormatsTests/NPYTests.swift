@@ -1,6 +1,6 @@
+import Formats
 import Foundation
 import Testing
-@testable import Server
 
 @Suite struct NPYTests {
     /// Files written by numpy (the committed fixtures) decode with their shapes and dtypes.
