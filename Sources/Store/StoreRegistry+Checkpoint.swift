@@ -2,23 +2,23 @@ import Foundation
 import Synchronization
 
 /// What a checkpoint did.
-public struct CheckpointReport: Sendable, Encodable {
+package struct CheckpointReport: Sendable, Encodable {
     /// The log's last sequence number when the checkpoint began: everything up to it is in checkpoints.
-    public var sequence: UInt64
+    package var sequence: UInt64
     /// Stores whose checkpoint was written (the others had not changed).
-    public var written: [String]
+    package var written: [String]
     /// Log bytes held before and after.
-    public var logBytesBefore: Int
-    public var logBytesAfter: Int
+    package var logBytesBefore: Int
+    package var logBytesAfter: Int
     /// Whether the log was truncated (not while a store is failed: its records are kept for inspection).
-    public var truncated: Bool
+    package var truncated: Bool
 }
 
 extension StoreRegistry {
     /// Writes a checkpoint of every store changed since its last one, then truncates the log before
     /// the checkpoint. Writes go on meanwhile (into a new log segment). One checkpoint runs at a time.
     @discardableResult
-    public func checkpoint() async throws -> CheckpointReport {
+    package func checkpoint() async throws -> CheckpointReport {
         try await checkpointLock.withLock {
             let before = log.bytes
             let mark = try log.seal()

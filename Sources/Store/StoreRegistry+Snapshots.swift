@@ -5,7 +5,7 @@ import Foundation
 /// outlive the store, so a deleted store can be restored from one.
 extension StoreRegistry {
     /// Takes a snapshot of the store's current (durable) state. Returns what was written.
-    public func createSnapshot(of store: MemoryStore) async throws -> SnapshotInfo {
+    package func createSnapshot(of store: MemoryStore) async throws -> SnapshotInfo {
         let state = store.state
         let now = Date()
         // Whole seconds: what the listing's ISO 8601 dates hold.
@@ -32,7 +32,7 @@ extension StoreRegistry {
     }
 
     /// The snapshots of store `name`, oldest first (none when it has never had one).
-    public func snapshots(of name: String) throws -> [SnapshotInfo] {
+    package func snapshots(of name: String) throws -> [SnapshotInfo] {
         try Self.checkName(name)
         let folder = directory.snapshots(of: name)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
@@ -43,7 +43,7 @@ extension StoreRegistry {
     }
 
     /// The file of snapshot `snapshot` of store `name`; throws `notFound`.
-    public func snapshotFile(of name: String, named snapshot: String) throws -> (url: URL, info: SnapshotInfo) {
+    package func snapshotFile(of name: String, named snapshot: String) throws -> (url: URL, info: SnapshotInfo) {
         guard let info = try snapshots(of: name).first(where: { $0.name == snapshot }) else {
             throw StoreError.notFound("store '\(name)' has no snapshot named '\(snapshot)'")
         }
@@ -51,14 +51,14 @@ extension StoreRegistry {
     }
 
     /// Deletes snapshot `snapshot` of store `name`; throws `notFound`.
-    public func deleteSnapshot(of name: String, named snapshot: String) throws {
+    package func deleteSnapshot(of name: String, named snapshot: String) throws {
         let (url, _) = try snapshotFile(of: name, named: snapshot)
         try FileManager.default.removeItem(at: Self.infoURL(of: url))
         try FileManager.default.removeItem(at: url)
     }
 
     /// Makes store `name` exactly its snapshot `snapshot` (creating the store when it was deleted).
-    public func restore(_ name: String, from snapshot: String) async throws -> MemoryStore {
+    package func restore(_ name: String, from snapshot: String) async throws -> MemoryStore {
         let (url, _) = try snapshotFile(of: name, named: snapshot)
         let bytes = try await Background.run { try Data(contentsOf: url) }
         return try await replace(name: name, snapshot: bytes).store

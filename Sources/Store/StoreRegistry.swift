@@ -5,11 +5,11 @@ import Synchronization
 /// The named stores of one server and their durability: every change is appended to the write-ahead
 /// log and synced before it is acknowledged; checkpoints write each changed store's snapshot and
 /// truncate the log. Stores that failed recovery stay listed as failed (503) with their reason.
-public final class StoreRegistry: Sendable {
+package final class StoreRegistry: Sendable {
     /// The data directory.
-    public let directory: DataDirectory
+    package let directory: DataDirectory
     /// The write-ahead log.
-    public let log: FileLog
+    package let log: FileLog
     private let entries: Mutex<[String: Entry]>
     let checkpointLock = AsyncLock()
     let checkpointScheduled = Atomic<Bool>(false)
@@ -18,7 +18,7 @@ public final class StoreRegistry: Sendable {
     /// API snapshots kept per store (the newest).
     let keepSnapshots: Int
     /// What stores may hold.
-    public let limits: StoreLimits
+    package let limits: StoreLimits
 
     private enum Entry {
         case live(MemoryStore)
@@ -27,7 +27,7 @@ public final class StoreRegistry: Sendable {
 
     /// Recovers the stores of the (locked) data directory `data`: see `Recovery`. Blocking; run it
     /// off the event loops.
-    public static func open(_ data: DataDirectory, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3, limits: StoreLimits = StoreLimits()) throws -> (registry: StoreRegistry, report: RecoveryReport) {
+    package static func open(_ data: DataDirectory, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3, limits: StoreLimits = StoreLimits()) throws -> (registry: StoreRegistry, report: RecoveryReport) {
         let (log, recovered, report) = try Recovery.run(data)
         let registry = StoreRegistry(directory: data, log: log, failed: report.failed, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits)
         registry.entries.withLock { entries in
@@ -49,7 +49,7 @@ public final class StoreRegistry: Sendable {
 
     /// Releases the data directory (after a final checkpoint, at shutdown): this registry must not
     /// be used afterwards.
-    public func close() { directory.close() }
+    package func close() { directory.close() }
 
     private func makeStore(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64) -> MemoryStore {
         MemoryStore(name: name, state: state, origin: origin, checkpointed: checkpointed, log: log, limits: limits,
@@ -57,10 +57,10 @@ public final class StoreRegistry: Sendable {
     }
 
     /// Bytes of numbers all live stores hold.
-    public var totalBytes: Int { all.reduce(0) { $0 + $1.state.model.bytes } }
+    package var totalBytes: Int { all.reduce(0) { $0 + $1.state.model.bytes } }
 
     /// Whether `name` matches `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
-    public static func isValidName(_ name: String) -> Bool {
+    package static func isValidName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         func allowed(_ c: UInt8, first: Bool) -> Bool {
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (!first && (c == 0x2E || c == 0x5F || c == 0x2D))
@@ -77,7 +77,7 @@ public final class StoreRegistry: Sendable {
     /// Creates the store `name` with `configuration`, or returns the existing one when its configuration
     /// is what was asked for (`created` false). Throws `StoreError.conflict` for a different
     /// configuration. The new store's features are generated off the caller's thread, before any lock.
-    public func create(name: String, configuration: StoreConfiguration) async throws -> (store: MemoryStore, created: Bool) {
+    package func create(name: String, configuration: StoreConfiguration) async throws -> (store: MemoryStore, created: Bool) {
         try Self.checkName(name)
         let resolved = try configuration.resolved()
         if let existing = try existing(name, satisfying: configuration) { return (existing, false) }
@@ -137,24 +137,24 @@ public final class StoreRegistry: Sendable {
     }
 
     /// The store `name`; throws `StoreError.notFound`, or `unavailable` for a store that failed recovery.
-    public func store(named name: String) throws -> MemoryStore {
+    package func store(named name: String) throws -> MemoryStore {
         guard let store = try lookUp(name) else { throw StoreError.notFound("no store named '\(name)'") }
         return store
     }
 
     /// Every live store, by name.
-    public var all: [MemoryStore] {
+    package var all: [MemoryStore] {
         entries.withLock { $0.values.compactMap { if case .live(let s) = $0 { s } else { nil } } }.sorted { $0.name < $1.name }
     }
 
     /// The stores that failed recovery, with the reason.
-    public var failures: [String: String] {
+    package var failures: [String: String] {
         entries.withLock { $0.compactMapValues { if case .failed(let reason) = $0 { reason } else { nil } } }
     }
 
     /// Deletes the store `name` after the writes queued on it (which land first); later writes get 404.
     /// Throws `StoreError.notFound`.
-    public func delete(name: String) async throws {
+    package func delete(name: String) async throws {
         let store = try store(named: name)
         let sequence = try await store.serially { [self] in
             _ = try store.liveHead()
@@ -172,7 +172,7 @@ public final class StoreRegistry: Sendable {
     /// Makes the store `name` exactly the snapshot in `bytes` (safetensors), creating it when missing;
     /// logged like any write. Throws `StoreError.invalid` for a file that is not a valid snapshot, and
     /// changes nothing then.
-    public func replace(name: String, snapshot bytes: Data) async throws -> (store: MemoryStore, created: Bool) {
+    package func replace(name: String, snapshot bytes: Data) async throws -> (store: MemoryStore, created: Bool) {
         try Self.checkName(name)
         let image: StoreState
         do {

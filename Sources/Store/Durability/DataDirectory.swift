@@ -10,14 +10,14 @@ import Glibc
 ///     wal/<first sequence>.wal               the write-ahead log's segments
 ///     checkpoints/<store>/<sequence>.safetensors   each store's newest checkpoint
 ///     snapshots/<store>/<file>.safetensors   snapshots taken through the API, with <file>.json beside
-public final class DataDirectory: Sendable {
+package final class DataDirectory: Sendable {
     /// The directory.
-    public let root: URL
+    package let root: URL
     /// The LOCK file's descriptor while held, -1 after `close`.
     private let lock: Mutex<Int32>
 
     /// Creates the directory when missing and locks it; throws when another process holds it.
-    public init(_ root: URL) throws {
+    package init(_ root: URL) throws {
         self.root = root
         for sub in ["", "wal", "checkpoints", "snapshots"] {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
@@ -34,14 +34,14 @@ public final class DataDirectory: Sendable {
     deinit { close() }
 
     /// Releases the directory for another process (or a later `DataDirectory` of this one).
-    public func close() {
+    package func close() {
         lock.withLock { fd in
             if fd >= 0 { Glibc.close(fd) }
             fd = -1
         }
     }
 
-    public var wal: URL { root.appendingPathComponent("wal") }
+    package var wal: URL { root.appendingPathComponent("wal") }
     var checkpoints: URL { root.appendingPathComponent("checkpoints") }
     var snapshots: URL { root.appendingPathComponent("snapshots") }
 
