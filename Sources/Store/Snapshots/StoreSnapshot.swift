@@ -11,10 +11,13 @@ import Foundation
 /// configuration (`kind`, `dim`, `beta`, `energy`; drdam also `kernel`, `features`, `seed`, `eps`,
 /// `orthogonal`), `version`, `next_id`, `sequence` (the last log record applied), `created`
 /// (ISO 8601) and `engram_crc32`, a CRC32 of the other metadata entries (sorted `key=value` lines)
-/// followed by the data section, so that a flipped byte anywhere is caught.
+/// followed by the tensors' bytes in the order above, so that a flipped byte anywhere is caught and
+/// the file may lay its tensors out in any order (as Python's `safetensors` does when it saves again).
 package enum StoreSnapshot {
     static let format = "engram-store"
     static let formatVersion = "1"
+    /// The tensors of each kind, in the order they are written and checksummed.
+    static let tensorNames = ["mrdam": ["memories", "ids"], "drdam": ["T", "count"]]
 
     /// A snapshot read back.
     package struct Decoded {
@@ -79,9 +82,16 @@ package enum StoreSnapshot {
             }
             guard let stored = metadata.removeValue(forKey: "engram_crc32").flatMap(UInt32.init) else { throw LogFormatError("the snapshot has no engram_crc32") }
             let dataBytes = UnsafeRawBufferPointer(rebasing: bytes[parsed.dataStart...])
-            guard CRC32.checksum(dataBytes, seed: CRC32.checksum(Array(canonical(metadata).utf8))) == stored else {
-                throw LogFormatError("the snapshot's checksum does not match: the file is damaged")
+            // The checksum covers the tensors in the order Engram writes them, wherever the file puts
+            // them (Python's safetensors orders them its own way when it saves a file again).
+            let names = metadata["kind"].flatMap { tensorNames[$0] } ?? []
+            if let other = parsed.tensors.keys.sorted().first(where: { !names.contains($0) }) { throw LogFormatError("unexpected tensor '\(other)'") }
+            var crc = CRC32.checksum(Array(canonical(metadata).utf8))
+            for name in names {
+                guard let tensor = parsed.tensors[name] else { throw LogFormatError("tensor '\(name)' is missing") }
+                crc = CRC32.checksum(UnsafeRawBufferPointer(rebasing: dataBytes[tensor.range]), seed: crc)
             }
+            guard crc == stored else { throw LogFormatError("the snapshot's checksum does not match: the file is damaged") }
             func field(_ key: String) throws -> String {
                 guard let value = metadata[key] else { throw LogFormatError("metadata '\(key)' is missing") }
                 return value
