@@ -15,7 +15,7 @@ final class BenchServer {
     init(data: URL, arguments: [String]) throws {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         log = data.appendingPathComponent("server.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw BenchFailure("cannot create \(log.path)") }
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
         if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path), let path = Bundle.main.executablePath {
             process.executableURL = URL(fileURLWithPath: path)

@@ -97,7 +97,7 @@ package final class FileLog: MutationLog {
     }
 
     package func read(from sequence: UInt64) throws -> LogScan {
-        let files = try shared.state.withLock { s in try s.firsts.map { (first: $0, url: Self.url(directory, first: $0)) } }
+        let files = shared.state.withLock { s in s.firsts.map { (first: $0, url: Self.url(directory, first: $0)) } }
         var scan = try LogReader.read(files).scan
         scan.items.removeAll { if case .record(let r) = $0 { r.sequence < sequence } else { false } }
         return scan
