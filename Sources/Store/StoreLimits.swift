@@ -1,5 +1,5 @@
 /// The limits on what stores may hold, each checked before anything it guards is allocated. The
-/// server sets them from its flags (README, "Limits"); these are the defaults.
+/// server sets them from its flags (docs/limits.md); these are the defaults.
 package struct StoreLimits: Sendable, Equatable {
     /// Stores at once.
     package var maxStores = 1000

@@ -4,7 +4,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// The data directory's layout (README, "The data directory"), locked against a second server:
+/// The data directory's layout (docs/durability.md, "The data directory"), locked against a second server:
 ///
 ///     LOCK                                   held (flock) while a server uses the directory
 ///     wal/<first sequence>.wal               the write-ahead log's segments
