@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -13,7 +13,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        // One trait, not Hummingbird's two defaults: SwiftPM writes a package's trait defines (-D…) in
+        // a random order, so with two every build had even odds of changing the compile commands of
+        // Hummingbird's modules and recompiling them (half a minute in release) with nothing changed.
+        // ConfigurationSupport (swift-configuration readers) is not used here.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0", traits: ["FullFoundation"]),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
@@ -25,7 +29,7 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // zlib, for the CRC32 of log records and snapshots.
+        // zlib, for the CRC32 of log records, snapshots and `.npz` entries.
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -64,17 +68,32 @@ let package = Package(
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
             ]
         ),
+        // The file and body formats, each read and written byte for byte: numeric JSON, NumPy's `.npy`
+        // and `.npz`, safetensors, CRC32.
+        .target(
+            name: "Formats",
+            dependencies: ["CZlib", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         // Named memory stores: versioned immutable states, the registry, concurrency, and durability
         // (write-ahead log, safetensors snapshots, recovery).
         .target(
             name: "Store",
-            dependencies: ["Core", "CZlib", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Core", "Formats", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]
+        ),
+        // `engram bench`'s measurements: the sgemm roof and descent, small batches beside numpy, the
+        // codec, durability, and the service under wrk (over a plain loopback socket, so that the
+        // executable links no FoundationNetworking).
+        .target(
+            name: "Bench",
+            dependencies: ["Core", "Formats", "Store"]
         ),
         // The `engram` executable: the HTTP server and the command-line interface.
         .executableTarget(
             name: "Server",
             dependencies: [
+                "Bench",
                 "Core",
+                "Formats",
                 "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -93,11 +112,12 @@ let package = Package(
         // seeded data, `.npy` bytes, a manual clock and the `engram` process launcher.
         .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Core", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Core", "Store", "TestSupport",
+                "Server", "Bench", "Core", "Formats", "Store", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

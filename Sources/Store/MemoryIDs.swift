@@ -3,10 +3,10 @@ import Synchronization
 /// The ids of an mrdam version's rows, in row order: the first `count` entries of an append-only
 /// index shared by the versions of a store, so that adding rows costs O(rows added), not O(K).
 /// Every id in an index is unique, and an entry once written never changes.
-public struct MemoryIDs: Sendable {
+package struct MemoryIDs: Sendable {
     private let index: Index
     /// Rows this version has.
-    public let count: Int
+    package let count: Int
 
     /// No ids.
     init() { self.init(index: Index(names: []), count: 0) }
@@ -20,19 +20,19 @@ public struct MemoryIDs: Sendable {
     }
 
     /// The id of row `row`.
-    public subscript(row: Int) -> String {
+    package subscript(row: Int) -> String {
         precondition(row >= 0 && row < count, "MemoryIDs: row \(row) of \(count)")
         return index.state.withLock { $0.names[row] }
     }
 
     /// The row of `id`, or nil when this version has no such id.
-    public func row(of id: String) -> Int? {
+    package func row(of id: String) -> Int? {
         guard let row = index.state.withLock({ $0.rows[id] }), row < count else { return nil }
         return row
     }
 
     /// Every id, in row order.
-    public var all: [String] { index.state.withLock { Array($0.names.prefix(count)) } }
+    package var all: [String] { index.state.withLock { Array($0.names.prefix(count)) } }
 
     /// These ids followed by `new` (unique and not among these): appended in place when this version
     /// is the newest on its index, copied otherwise.

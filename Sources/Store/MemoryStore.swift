@@ -8,9 +8,9 @@ import Synchronization
 /// to the log and, once the log has synced it, publishes the state to readers. Readers take the
 /// published state without waiting for anything, so a recall never waits for a write, never sees half
 /// of one, and never sees a write that is not yet durable.
-public final class MemoryStore: Sendable {
+package final class MemoryStore: Sendable {
     /// The store's name.
-    public let name: String
+    package let name: String
     /// The sequence number of the record that created this store (its create, or the replace of an
     /// upload): checkpoint files with a lower one belong to an earlier store of the same name.
     let origin: UInt64
@@ -45,11 +45,11 @@ public final class MemoryStore: Sendable {
     }
 
     /// The current version, to read from without any lock.
-    public var state: StoreState { published.withLock { $0 } }
+    package var state: StoreState { published.withLock { $0 } }
 
     /// Adds memories [K, D]: mrdam rows with `ids` (assigned from the store's counter when nil), or
     /// drdam sums into T. Returns the ids (empty for drdam) and the new state, once durable.
-    public func add(_ memories: Matrix, ids: [String]?) async throws -> (ids: [String], state: StoreState) {
+    package func add(_ memories: Matrix, ids: [String]?) async throws -> (ids: [String], state: StoreState) {
         let (state, mutation, _) = try await write { state in
             switch state.model {
             case .exact(let exact):
@@ -72,13 +72,13 @@ public final class MemoryStore: Sendable {
     }
 
     /// Forgets memories [K, D]; returns how many were forgotten and the new state, once durable.
-    public func forget(_ memories: Matrix) async throws -> (forgotten: Int, state: StoreState) {
+    package func forget(_ memories: Matrix) async throws -> (forgotten: Int, state: StoreState) {
         let (state, _, forgotten) = try await write { _ in .forget(memories) }
         return (forgotten, state)
     }
 
     /// Removes the mrdam memory with `id`; returns the new state, once durable.
-    public func remove(id: String) async throws -> StoreState {
+    package func remove(id: String) async throws -> StoreState {
         try await write { _ in .remove(id: id) }.state
     }
 

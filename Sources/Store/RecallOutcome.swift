@@ -1,13 +1,13 @@
 import Core
 
 /// The result of a recall from one version of a store.
-public struct RecallOutcome: Sendable {
+package struct RecallOutcome: Sendable {
     /// The descent: final states [B, D], traces [B, depth], steps [B], final energies [B].
-    public let descent: DescentResult
+    package let descent: DescentResult
     /// mrdam: the memory nearest to each final state [B]; nil for drdam.
-    public let nearest: [NearestNeighbour]?
+    package let nearest: [NearestNeighbour]?
     /// The version of the store recalled from.
-    public let version: UInt64
+    package let version: UInt64
 
     /// The outcome of the queries `range` alone (a merged batch, split back to its requests).
     package func queries(_ range: Range<Int>) -> RecallOutcome {

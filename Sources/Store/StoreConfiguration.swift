@@ -2,32 +2,32 @@ import Core
 
 /// A store's configuration: fixed at creation. For `drdam` stores every feature field is set (defaults
 /// filled in by `resolved`); for `mrdam` stores they are all nil.
-public struct StoreConfiguration: Sendable, Equatable, Codable {
+package struct StoreConfiguration: Sendable, Equatable, Codable {
     /// mrdam or drdam.
-    public var kind: StoreKind
+    package var kind: StoreKind
     /// The dimension D of memories and queries.
-    public var dim: Int
+    package var dim: Int
     /// Inverse temperature β > 0.
-    public var beta: Float
+    package var beta: Float
     /// lse or sum.
-    public var energy: EnergyFunction
+    package var energy: EnergyFunction
     /// drdam: the feature map.
-    public var kernel: KernelKind?
+    package var kernel: KernelKind?
     /// drdam: the number Y of random features.
-    public var features: Int?
+    package var features: Int?
     /// drdam: the seed of the features.
-    public var seed: UInt64?
+    package var seed: UInt64?
     /// drdam: the lse clip ε ≥ 0.
-    public var eps: Float?
+    package var eps: Float?
     /// drdam: block-orthogonal features.
-    public var orthogonal: Bool?
+    package var orthogonal: Bool?
 
     /// The largest dimension accepted.
-    public static let maxDim = 1 << 16
+    package static let maxDim = 1 << 16
     /// The drdam default number of features.
-    public static let defaultFeatures = 4096
+    package static let defaultFeatures = 4096
 
-    public init(kind: StoreKind, dim: Int, beta: Float, energy: EnergyFunction = .lse, kernel: KernelKind? = nil,
+    package init(kind: StoreKind, dim: Int, beta: Float, energy: EnergyFunction = .lse, kernel: KernelKind? = nil,
                 features: Int? = nil, seed: UInt64? = nil, eps: Float? = nil, orthogonal: Bool? = nil) {
         self.kind = kind
         self.dim = dim
@@ -43,7 +43,7 @@ public struct StoreConfiguration: Sendable, Equatable, Codable {
     /// The configuration checked and completed: drdam defaults filled in (kernel sincos, 4096 features,
     /// the kernel's ε, not orthogonal, a random seed when none is given). Throws `StoreError.invalid`
     /// for values out of range or feature fields on an mrdam store.
-    public func resolved() throws -> StoreConfiguration {
+    package func resolved() throws -> StoreConfiguration {
         guard dim >= 1, dim <= Self.maxDim else { throw StoreError.invalid("dim must be between 1 and \(Self.maxDim), got \(dim)") }
         guard beta.isFinite, beta > 0 else { throw StoreError.invalid("beta must be a positive finite number, got \(beta)") }
         var out = self
@@ -70,7 +70,7 @@ public struct StoreConfiguration: Sendable, Equatable, Codable {
 
     /// Whether a creation request `other` (not yet resolved) asks for this (resolved) configuration:
     /// fields `other` leaves out match whatever default this store got, including its random seed.
-    public func isSatisfied(by other: StoreConfiguration) -> Bool {
+    package func isSatisfied(by other: StoreConfiguration) -> Bool {
         guard var request = try? other.resolved() else { return false }
         if other.seed == nil { request.seed = seed }
         return request == self

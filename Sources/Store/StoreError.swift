@@ -1,5 +1,5 @@
 /// Why a store operation was refused; nothing was changed. The Server maps each case to an HTTP status.
-public enum StoreError: Error, Equatable, CustomStringConvertible {
+package enum StoreError: Error, Equatable, CustomStringConvertible {
     /// No store (or memory) of that name or id.
     case notFound(String)
     /// The request contradicts the store's state, e.g. a different configuration under an existing name.
@@ -10,7 +10,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// log cannot be written.
     case unavailable(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notFound(let message), .conflict(let message), .invalid(let message), .unavailable(let message): message
         }

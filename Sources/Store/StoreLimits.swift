@@ -1,22 +1,22 @@
 /// The limits on what stores may hold, each checked before anything it guards is allocated. The
-/// server sets them from its flags (README, "Limits"); these are the defaults.
-public struct StoreLimits: Sendable, Equatable {
+/// server sets them from its flags (docs/limits.md); these are the defaults.
+package struct StoreLimits: Sendable, Equatable {
     /// Stores at once.
-    public var maxStores = 1000
+    package var maxStores = 1000
     /// The largest dimension D.
-    public var maxDim = 65_536
+    package var maxDim = 65_536
     /// The most random features Y of a drdam store.
-    public var maxFeatures = 1 << 20
+    package var maxFeatures = 1 << 20
     /// The most entries Y·D of Ω a drdam store may generate at creation (2^26 floats: 256 MiB).
-    public var maxFeatureEntries = 1 << 26
+    package var maxFeatureEntries = 1 << 26
     /// Memories an mrdam store may hold (drdam stores hold T only, whatever they were given).
-    public var maxMemoriesPerStore = 10_000_000
+    package var maxMemoriesPerStore = 10_000_000
     /// Bytes of numbers one store may hold (`StoreModel.bytes`).
-    public var maxStoreBytes = 4 << 30
+    package var maxStoreBytes = 4 << 30
     /// Bytes of numbers all stores together may hold.
-    public var maxTotalBytes = 8 << 30
+    package var maxTotalBytes = 8 << 30
 
-    public init() {}
+    package init() {}
 
     /// Checks a resolved configuration before its store is made: dimension, features, the work of
     /// generating Ω, and the bytes its empty store takes. Throws `StoreError.invalid`.
@@ -45,7 +45,7 @@ public struct StoreLimits: Sendable, Equatable {
     /// The bytes a store of configuration `c` holds when empty: Ω, b and T (drdam), nothing (mrdam).
     static func bytes(of c: StoreConfiguration) -> Int {
         guard let y = c.features, let kernel = c.kernel else { return 0 }
-        return 4 * y * c.dim + 4 * y + 12 * kernel.kernel.multiplicity * y
+        return 4 * y * c.dim + 4 * y + 12 * kernel.multiplicity * y
     }
 
     /// The bytes an mrdam store gains with `rows` more memories of dimension `dim`.

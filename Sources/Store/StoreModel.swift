@@ -2,7 +2,7 @@ import Core
 
 /// The mathematics behind a store's state: the exact memory of an mrdam store or the distributed memory
 /// of a drdam store.
-public enum StoreModel: Sendable {
+package enum StoreModel: Sendable {
     case exact(ExactMemory)
     case distributed(DistributedMemory)
 
@@ -24,7 +24,7 @@ public enum StoreModel: Sendable {
     }
 
     /// Memories held: rows (mrdam), or memories added minus forgotten (drdam).
-    public var count: Int {
+    package var count: Int {
         switch self {
         case .exact(let m): m.count
         case .distributed(let m): m.count
@@ -32,7 +32,7 @@ public enum StoreModel: Sendable {
     }
 
     /// Bytes of numbers held: Ξ and its norms (mrdam); Ω, b, T in Double and in Float (drdam).
-    public var bytes: Int {
+    package var bytes: Int {
         switch self {
         case .exact(let m): 4 * m.count * m.dim + 4 * m.count
         case .distributed(let m):

@@ -2,7 +2,7 @@ import Core
 
 /// One write to a store, the unit the write-ahead log records: applying the same mutations in the
 /// same order to the same configuration gives the same state, bit for bit.
-public enum StoreMutation: Sendable, Equatable {
+package enum StoreMutation: Sendable, Equatable {
     /// Appends rows Ξ [K, D] with these ids (mrdam), after which the id counter is `nextID`; or sums
     /// φ(ξ) into T (drdam: ids empty, `nextID` unused).
     case add(Matrix, ids: [String], nextID: UInt64)

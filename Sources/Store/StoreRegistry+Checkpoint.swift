@@ -2,17 +2,17 @@ import Foundation
 import Synchronization
 
 /// What a checkpoint did.
-public struct CheckpointReport: Sendable, Encodable {
+package struct CheckpointReport: Sendable, Encodable {
     /// The log's last sequence number when the checkpoint began: everything up to it is in checkpoints.
-    public var sequence: UInt64
+    package var sequence: UInt64
     /// Stores whose checkpoint was written (the others had not changed).
-    public var written: [String]
+    package var written: [String]
     /// Log bytes held before and after.
-    public var logBytesBefore: Int
-    public var logBytesAfter: Int
+    package var logBytesBefore: Int
+    package var logBytesAfter: Int
     /// Whether the log was truncated (not while a store is failed or damage's store is unknown: the
     /// records are kept for inspection).
-    public var truncated: Bool
+    package var truncated: Bool
 }
 
 extension StoreRegistry {
@@ -21,7 +21,7 @@ extension StoreRegistry {
     /// The log is truncated only once every record it drops is in a checkpoint or belongs to a store
     /// whose delete is durable.
     @discardableResult
-    public func checkpoint() async throws -> CheckpointReport {
+    package func checkpoint() async throws -> CheckpointReport {
         do {
             let report = try await checkpointOnce()
             let heldBack = report.truncated ? nil : "the log is kept while stores are failed or damage's store is unknown: the next checkpoint by size runs after \(checkpointBytes) more bytes"
@@ -92,7 +92,7 @@ extension StoreRegistry {
 
     /// Why checkpoints by size are held back (the log cannot shrink while a store is failed, or the
     /// last one failed), nil when they run as set.
-    public var checkpointsHeldBack: String? { checkpointBackoff.withLock { $0.reason } }
+    package var checkpointsHeldBack: String? { checkpointBackoff.withLock { $0.reason } }
 
     /// Whether the log has grown past the threshold for a checkpoint by size: `checkpointBytes`, or,
     /// after a checkpoint that could not shrink the log or failed, that many bytes more than the log

@@ -7,7 +7,7 @@ import Foundation
 /// deleted store can be restored from one.
 extension StoreRegistry {
     /// Takes a snapshot of the store's current (durable) state. Returns what was written.
-    public func createSnapshot(of store: MemoryStore) async throws -> SnapshotInfo {
+    package func createSnapshot(of store: MemoryStore) async throws -> SnapshotInfo {
         try await snapshotLock.withLock { [self] in
             let state = store.state
             let now = clock()
@@ -47,7 +47,7 @@ extension StoreRegistry {
     }
 
     /// The snapshots of store `name`, oldest first (none when it has never had one).
-    public func snapshots(of name: String) throws -> [SnapshotInfo] {
+    package func snapshots(of name: String) throws -> [SnapshotInfo] {
         try Self.checkName(name)
         let folder = directory.snapshots(of: name)
         let fileSystem = directory.fileSystem
@@ -57,7 +57,7 @@ extension StoreRegistry {
     }
 
     /// The file of snapshot `snapshot` of store `name`; throws `notFound`.
-    public func snapshotFile(of name: String, named snapshot: String) throws -> (url: URL, info: SnapshotInfo) {
+    package func snapshotFile(of name: String, named snapshot: String) throws -> (url: URL, info: SnapshotInfo) {
         guard let info = try snapshots(of: name).first(where: { $0.name == snapshot }) else {
             throw StoreError.notFound("store '\(name)' has no snapshot named '\(snapshot)'")
         }
@@ -65,7 +65,7 @@ extension StoreRegistry {
     }
 
     /// Deletes snapshot `snapshot` of store `name` durably; throws `notFound`.
-    public func deleteSnapshot(of name: String, named snapshot: String) async throws {
+    package func deleteSnapshot(of name: String, named snapshot: String) async throws {
         try await snapshotLock.withLock { [self] in try removeSnapshot(of: name, named: snapshot) }
     }
 
@@ -79,7 +79,7 @@ extension StoreRegistry {
     }
 
     /// Makes store `name` exactly its snapshot `snapshot` (creating the store when it was deleted).
-    public func restore(_ name: String, from snapshot: String) async throws -> MemoryStore {
+    package func restore(_ name: String, from snapshot: String) async throws -> MemoryStore {
         let (url, _) = try snapshotFile(of: name, named: snapshot)
         let fileSystem = directory.fileSystem
         let bytes = try await Background.run { try fileSystem.read(url.path) }

@@ -6,9 +6,9 @@ import Synchronization
 /// The named stores of one server and their durability: every change is appended to the write-ahead
 /// log and synced before it is acknowledged or shown; checkpoints write each changed store's snapshot
 /// and truncate the log. Stores that failed recovery stay listed as failed (503) with their reason.
-public final class StoreRegistry: Sendable {
+package final class StoreRegistry: Sendable {
     /// The data directory.
-    public let directory: DataDirectory
+    package let directory: DataDirectory
     /// The write-ahead log.
     package let log: any MutationLog
     let entries: Mutex<[String: Entry]>
@@ -27,9 +27,9 @@ public final class StoreRegistry: Sendable {
     /// Snapshots are taken, pruned and deleted one at a time.
     let snapshotLock = AsyncLock()
     /// What stores may hold.
-    public let limits: StoreLimits
+    package let limits: StoreLimits
     /// Damage recovery found whose store cannot be told: the log is kept while there is any.
-    public let unattributedDamage: [String]
+    package let unattributedDamage: [String]
     let logger: Logger
     /// The time snapshots are stamped with.
     let clock: @Sendable () -> Date
@@ -44,7 +44,7 @@ public final class StoreRegistry: Sendable {
 
     /// Recovers the stores of the (locked) data directory `data`: see `Recovery`. Blocking; run it
     /// off the event loops. The log is `log` (the segment files in `data` by default).
-    public static func open(_ data: DataDirectory, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3,
+    package static func open(_ data: DataDirectory, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3,
                             limits: StoreLimits = StoreLimits(), logger: Logger = Logger(label: "engram.store")) throws -> (registry: StoreRegistry, report: RecoveryReport) {
         try open(data, log: .files(of: data), checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits, logger: logger)
     }
@@ -80,7 +80,7 @@ public final class StoreRegistry: Sendable {
 
     /// Releases the data directory (after a final checkpoint, at shutdown): this registry must not
     /// be used afterwards.
-    public func close() { directory.close() }
+    package func close() { directory.close() }
 
     private func makeStore(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64) -> MemoryStore {
         MemoryStore(name: name, state: state, origin: origin, checkpointed: checkpointed, log: log, limits: limits,
@@ -88,10 +88,10 @@ public final class StoreRegistry: Sendable {
     }
 
     /// Bytes of numbers all stores hold, those whose create or delete is not yet durable included.
-    public var totalBytes: Int { held.reduce(0) { $0 + $1.state.model.bytes } }
+    package var totalBytes: Int { held.reduce(0) { $0 + $1.state.model.bytes } }
 
     /// Whether `name` matches `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
-    public static func isValidName(_ name: String) -> Bool {
+    package static func isValidName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         func allowed(_ c: UInt8, first: Bool) -> Bool {
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (!first && (c == 0x2E || c == 0x5F || c == 0x2D))
@@ -109,7 +109,7 @@ public final class StoreRegistry: Sendable {
     /// is what was asked for (`created` false). Either answer comes once the store's creation is
     /// durable. Throws `StoreError.conflict` for a different configuration. The new store's features
     /// are generated off the caller's thread, before any lock.
-    public func create(name: String, configuration: StoreConfiguration) async throws -> (store: MemoryStore, created: Bool) {
+    package func create(name: String, configuration: StoreConfiguration) async throws -> (store: MemoryStore, created: Bool) {
         try Self.checkName(name)
         let resolved = try configuration.resolved()
         if let existing = try await existing(name, satisfying: configuration) { return (existing, false) }
@@ -196,13 +196,13 @@ public final class StoreRegistry: Sendable {
     }
 
     /// The store `name`; throws `StoreError.notFound`, or `unavailable` for a store that failed recovery.
-    public func store(named name: String) throws -> MemoryStore {
+    package func store(named name: String) throws -> MemoryStore {
         guard let store = try shown(name) else { throw StoreError.notFound("no store named '\(name)'") }
         return store
     }
 
     /// Every store as shown, by name.
-    public var all: [MemoryStore] {
+    package var all: [MemoryStore] {
         let durable = log.durableSequence
         return entries.withLock { entries in
             entries.values.compactMap { entry -> MemoryStore? in
@@ -233,13 +233,13 @@ public final class StoreRegistry: Sendable {
     }
 
     /// The stores that failed recovery, with the reason.
-    public var failures: [String: String] {
+    package var failures: [String: String] {
         entries.withLock { $0.compactMapValues { if case .failed(let reason) = $0 { reason } else { nil } } }
     }
 
     /// Deletes the store `name` after the writes queued on it (which land first); later writes get 404.
     /// Returns once the delete is durable; until then reads still see the store. Throws `StoreError.notFound`.
-    public func delete(name: String) async throws {
+    package func delete(name: String) async throws {
         let (store, sequence) = try await structure.withLock { [self] () -> (MemoryStore, UInt64) in
             guard case .live(let store) = try entry(name), store.origin <= log.durableSequence else {
                 throw StoreError.notFound("no store named '\(name)'")
@@ -260,7 +260,7 @@ public final class StoreRegistry: Sendable {
     /// Makes the store `name` exactly the snapshot in `bytes` (safetensors), creating it when missing;
     /// logged like any write. Throws `StoreError.invalid` for a file that is not a valid snapshot, and
     /// changes nothing then.
-    public func replace(name: String, snapshot bytes: Data) async throws -> (store: MemoryStore, created: Bool) {
+    package func replace(name: String, snapshot bytes: Data) async throws -> (store: MemoryStore, created: Bool) {
         try Self.checkName(name)
         let image: StoreState
         do {

@@ -4,7 +4,7 @@ extension StoreState {
     /// The state after `mutation`, and how many memories it added, forgot or removed. Throws
     /// `StoreError` (or `CoreError`) and changes nothing when the mutation does not fit the store.
     /// An mrdam add costs O(rows added) amortised (see `ExactMemory.appending` and `MemoryIDs`).
-    public func applying(_ mutation: StoreMutation) throws -> (state: StoreState, changed: Int) {
+    package func applying(_ mutation: StoreMutation) throws -> (state: StoreState, changed: Int) {
         switch (mutation, model) {
         case (.add(let memories, let newIDs, let counter), .exact(let exact)):
             guard counter <= Self.counterLimit else { throw StoreError.invalid("the id counter \(counter) is over the largest a store can carry forward") }

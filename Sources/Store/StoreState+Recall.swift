@@ -6,7 +6,7 @@ extension StoreState {
     /// `StoreError.conflict` for a store with no memories,
     /// `CoreError` for shapes or parameters that do not fit, and `Cancellation.Stopped` within one step
     /// of `cancellation`.
-    public func recall(queries: Matrix, parameters: DescentParameters, clamp: ClampMask, tolerances: [Float]? = nil,
+    package func recall(queries: Matrix, parameters: DescentParameters, clamp: ClampMask, tolerances: [Float]? = nil,
                        threads: Int = 1, cancellation: Cancellation? = nil) throws -> RecallOutcome {
         try checkNotEmpty()
         switch model {
@@ -21,7 +21,7 @@ extension StoreState {
     }
 
     /// The energies [B] of the points [B, D] and, when asked, their gradients [B, D].
-    public func energies(of points: Matrix, gradients: Bool) throws -> (energies: [Float], gradients: Matrix?) {
+    package func energies(of points: Matrix, gradients: Bool) throws -> (energies: [Float], gradients: Matrix?) {
         try checkNotEmpty()
         switch (model, gradients) {
         case (.exact(let m), false): return (try m.energies(points), nil)

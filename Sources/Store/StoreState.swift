@@ -2,19 +2,19 @@ import Core
 
 /// One immutable version of a store: its configuration, its model and (mrdam) the ids of its rows.
 /// Reads take a state and work on it without any lock; a write makes a new state (`applying`).
-public struct StoreState: Sendable {
+package struct StoreState: Sendable {
     /// The resolved configuration.
-    public let configuration: StoreConfiguration
+    package let configuration: StoreConfiguration
     /// Grows by one with every write; 0 for a new store.
-    public let version: UInt64
+    package let version: UInt64
     /// The mathematics.
-    public let model: StoreModel
+    package let model: StoreModel
     /// mrdam: the id of each row of Ξ, in order (empty for drdam).
-    public let ids: MemoryIDs
+    package let ids: MemoryIDs
     /// mrdam: the counter behind assigned ids; it only grows, so an assigned id is never given again.
-    public let nextID: UInt64
+    package let nextID: UInt64
     /// The sequence number of the last log record applied to this store (0 before any).
-    public let sequence: UInt64
+    package let sequence: UInt64
 
     /// The largest version, id counter or drdam count a store carries (2^48). A snapshot, upload or log
     /// record with a larger one is refused, so the counters can always grow by the writes that follow
@@ -22,7 +22,7 @@ public struct StoreState: Sendable {
     package static let counterLimit: UInt64 = 1 << 48
 
     /// The empty state of a new store with a resolved configuration.
-    public init(configuration: StoreConfiguration, sequence: UInt64 = 0) throws {
+    package init(configuration: StoreConfiguration, sequence: UInt64 = 0) throws {
         self.init(configuration: configuration, version: 0, model: try StoreModel(configuration: configuration), ids: MemoryIDs(), nextID: 1, sequence: sequence)
     }
 
@@ -36,10 +36,10 @@ public struct StoreState: Sendable {
     }
 
     /// Memories held.
-    public var count: Int { model.count }
+    package var count: Int { model.count }
 
     /// The row index of the memory with `id` (mrdam).
-    public func row(of id: String) -> Int? { ids.row(of: id) }
+    package func row(of id: String) -> Int? { ids.row(of: id) }
 
     /// This state stamped with the log sequence number of the record that made it.
     func at(sequence: UInt64) -> StoreState {
@@ -74,7 +74,7 @@ public struct StoreState: Sendable {
     }
 
     /// Whether `id` is 1 to 128 characters of A-Z a-z 0-9 . _ : -.
-    public static func isValidID(_ id: String) -> Bool {
+    package static func isValidID(_ id: String) -> Bool {
         (1...128).contains(id.utf8.count) && id.utf8.allSatisfy { c in
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x3A || c == 0x2D
         }

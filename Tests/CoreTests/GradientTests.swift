@@ -76,7 +76,7 @@ import TestSupport
         try checkGradient(model, points: Matrix(rowArrays: free.map { points.row($0) }, cols: 4))
     }
 
-    /// φ(x) [F] in Double from the map's Ω and b, by DESIGN.md's formulas rather than the kernels' code.
+    /// φ(x) [F] in Double from the map's Ω and b, by docs/mathematics.md's formulas rather than the kernels' code.
     func referenceFeatures(_ map: RandomFeatures, _ x: [Float]) -> [Double] {
         let y = map.count, d = map.dim, beta = Double(map.beta), n = Double(y)
         let h = (0..<y).map { i in beta.squareRoot() * (0..<d).reduce(0.0) { $0 + Double(map.omega[i * d + $1]) * Double(x[$1]) } }

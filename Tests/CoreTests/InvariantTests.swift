@@ -2,7 +2,7 @@ import Testing
 import TestSupport
 @testable import Core
 
-/// DESIGN.md's invariants: T(A∪B) = T(A) + T(B); forgetting what was added restores T; clamped entries
+/// The invariants of docs/mathematics.md: T(A∪B) = T(A) + T(B); forgetting what was added restores T; clamped entries
 /// never move; energy never rises for a small enough step; the same seed gives the same features.
 @Suite struct InvariantTests {
     let a = randomMatrix(rows: 300, cols: 5, seed: 21, scale: 0.5)

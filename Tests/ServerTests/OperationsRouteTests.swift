@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Server
 @testable import Store
@@ -17,8 +18,8 @@ import Testing
     /// Damage whose store cannot be told (the destroyed header of a store's create) makes `/readyz`
     /// "degraded" and says what it is.
     @Test func unattributedDamageIsDegraded() async throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("engram-unattributed-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: data) }
+        let directory = try TemporaryDirectory("unattributed")
+        let data = directory.url
         do {
             let app = try TestApp(data: data)
             try await app.run { client in try await client.send(.put, "/v1/stores/lone", ["kind": "mrdam", "dim": 2, "beta": 1]) }

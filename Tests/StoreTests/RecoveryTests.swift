@@ -157,7 +157,7 @@ import TestSupport
             let files = FileManager.default.enumerator(at: directory.url, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
             return try files.contains { url in
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
                 guard !isDirectory.boolValue else { return false }
                 return try Data(contentsOf: url).range(of: needle) != nil
             }

@@ -3,17 +3,17 @@ import Synchronization
 /// A flag a running descent checks before every step: once set (the client went away, a deadline
 /// passed), the descent stops within one step and throws `Cancellation.Stopped`. Others can ask to be
 /// told (`whenCancelled`), e.g. a request waiting in a batch.
-public final class Cancellation: Sendable {
+package final class Cancellation: Sendable {
     private struct Flag {
         var reason: String?
         var handlers: [@Sendable (String) -> Void] = []
     }
     private let flag = Mutex(Flag())
 
-    public init() {}
+    package init() {}
 
     /// Asks the descent to stop; the first reason given is kept, and the handlers run once, here.
-    public func cancel(_ why: String) {
+    package func cancel(_ why: String) {
         let handlers = flag.withLock { flag -> [@Sendable (String) -> Void] in
             guard flag.reason == nil else { return [] }
             flag.reason = why
@@ -24,7 +24,7 @@ public final class Cancellation: Sendable {
     }
 
     /// Why it was cancelled, or nil while it is not.
-    public var why: String? { flag.withLock { $0.reason } }
+    package var why: String? { flag.withLock { $0.reason } }
 
     /// Calls `handler` with the reason once this is cancelled (at once if it already is).
     package func whenCancelled(_ handler: @escaping @Sendable (String) -> Void) {
@@ -36,18 +36,18 @@ public final class Cancellation: Sendable {
     }
 
     /// Thrown by a descent that was cancelled.
-    public struct Stopped: Error, CustomStringConvertible {
+    package struct Stopped: Error, CustomStringConvertible {
         /// Why it was cancelled.
-        public let reason: String
+        package let reason: String
         /// The steps it had taken (nil: it was waiting to start).
-        public let steps: Int?
+        package let steps: Int?
 
-        public init(reason: String, steps: Int?) {
+        package init(reason: String, steps: Int?) {
             self.reason = reason
             self.steps = steps
         }
 
-        public var description: String {
+        package var description: String {
             steps.map { "the recall stopped after \($0) steps: \(reason)" } ?? "the recall stopped before it started: \(reason)"
         }
     }

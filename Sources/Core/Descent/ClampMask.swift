@@ -1,6 +1,6 @@
 /// Which entries of the state are held fixed during descent (true = clamped: the entry never changes,
 /// bit for bit).
-public enum ClampMask: Sendable, Equatable {
+package enum ClampMask: Sendable, Equatable {
     /// Every entry moves.
     case none
     /// One mask [D] for every query of the batch.

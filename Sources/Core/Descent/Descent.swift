@@ -1,20 +1,20 @@
 import Dispatch
 import Synchronization
 
-/// Batched gradient descent on an energy (DESIGN.md, "Descent").
+/// Batched gradient descent on an energy (docs/mathematics.md, "Descent").
 ///
 /// x⁽⁰⁾ = q; for t = 0 … depth−1: record E(x⁽ᵗ⁾), then x⁽ᵗ⁺¹⁾ = x⁽ᵗ⁾ − α ∇E(x⁽ᵗ⁾) on the entries that are
 /// not clamped (clamped entries are not touched at all). With a tolerance, a query whose step moved no
 /// entry by `tolerance` or more stops there; the remaining queries are packed together so the products
 /// shrink with the batch. Buffers are allocated once per call.
-public enum Descent {
+package enum Descent {
     /// Descends from each query of Q [B, D] on `model`, checking `cancellation` before every step.
     /// `tolerances` [B], when given, sets each query's own early-stop tolerance in place of
     /// `parameters.tolerance` (a batch merged from several requests). With `threads` > 1, a batch of 2 to
     /// `RowProducts.smallBatchLimit` queries is split into that many groups that descend side by side:
     /// the small-batch products make each query's results the same bits either way. Throws for shapes that do not fit,
     /// non-finite queries, or invalid parameters, and `Cancellation.Stopped` within one step of a cancellation.
-    public static func run<Model: EnergyModel>(
+    package static func run<Model: EnergyModel>(
         _ model: Model, queries: Matrix, parameters: DescentParameters = DescentParameters(), clamp: ClampMask = .none,
         tolerances: [Float]? = nil, threads: Int = 1, cancellation: Cancellation? = nil
     ) throws -> DescentResult {

@@ -1,17 +1,17 @@
 /// The outcome of a batched descent over B queries.
-public struct DescentResult: Sendable, Equatable {
+package struct DescentResult: Sendable, Equatable {
     /// The final states x⁽ˢᵗᵉᵖˢ⁾ [B, D].
-    public var states: Matrix
+    package var states: Matrix
     /// The energy traces [B, depth]: row b holds E(x⁽⁰⁾) … E(x⁽ˢᵗᵉᵖˢ⁻¹⁾) of query b, then, for a query
     /// that stopped early, the energy of its final (frozen) state in the remaining entries.
-    public var energies: Matrix
+    package var energies: Matrix
     /// The steps each query took [B]: `depth`, or fewer when it stopped early.
-    public var steps: [Int]
+    package var steps: [Int]
     /// E(x) of each final state [B].
-    public var finalEnergies: [Float]
+    package var finalEnergies: [Float]
 
     /// The trace of query b, E(x⁽⁰⁾) … E(x⁽ˢᵗᵉᵖˢ⁻¹⁾): `steps[b]` entries.
-    public func trace(_ b: Int) -> [Float] {
+    package func trace(_ b: Int) -> [Float] {
         Array(energies.values[(b * energies.cols)..<(b * energies.cols + steps[b])])
     }
 

@@ -1,17 +1,17 @@
 /// `cos` (F = Y): φ(x) = (2/Y)^{1/2} cos(h + b). J_φᵀ T = √β Ωᵀ [−(2/Y)^{1/2} sin(h+b) ⊙ T].
-public struct CosKernel: FeatureKernel {
-    public init() {}
-    public var multiplicity: Int { 1 }
-    public var usesBias: Bool { true }
+struct CosKernel: FeatureKernel {
+    init() {}
+    var multiplicity: Int { 1 }
+    var usesBias: Bool { true }
 
-    public func features(h: UnsafePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
+    func features(h: UnsafePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
                          phi: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         for i in 0..<y { scratch[y + i] = h[i] + bias[i] }
         VectorMath.sincos(scratch + y, sin: scratch, cos: phi, count: y)
         BLAS.scale(y, (2 / Float(y)).squareRoot(), phi)
     }
 
-    public func contract(h: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
+    func contract(h: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
                          t: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) -> (s: Float, c: Float) {
         let sine = scratch, cosine = scratch + y
         for i in 0..<y { h[i] += bias[i] }

@@ -1,11 +1,11 @@
 /// `expexp` (F = 2Y, positive features): φ(x) = (2Y)^{-1/2} [exp(h − β‖x‖²); exp(−h − β‖x‖²)].
 /// J_φᵀ T = √β Ωᵀ (φ₊ ⊙ T₊ − φ₋ ⊙ T₋) − 2β s x, with s = ⟨φ(x), T⟩.
-public struct ExpExpKernel: FeatureKernel {
-    public init() {}
-    public var multiplicity: Int { 2 }
-    public var usesBias: Bool { false }
+struct ExpExpKernel: FeatureKernel {
+    init() {}
+    var multiplicity: Int { 2 }
+    var usesBias: Bool { false }
 
-    public func features(h: UnsafePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
+    func features(h: UnsafePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
                          phi: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         for i in 0..<y {
             phi[i] = h[i] - q
@@ -15,7 +15,7 @@ public struct ExpExpKernel: FeatureKernel {
         BLAS.scale(2 * y, 1 / Float(2 * y).squareRoot(), phi)
     }
 
-    public func contract(h: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
+    func contract(h: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
                          t: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) -> (s: Float, c: Float) {
         let phi = scratch
         features(h: h, bias: bias, y: y, betaSquaredNorm: q, phi: phi, scratch: h)

@@ -1,18 +1,18 @@
 /// `exp` (F = Y, positive features): φ(x) = Y^{-1/2} exp(h − β‖x‖²), no phase.
 /// J_φᵀ T = √β Ωᵀ (φ ⊙ T) − 2β s x, with s = ⟨φ(x), T⟩.
-public struct ExpKernel: FeatureKernel {
-    public init() {}
-    public var multiplicity: Int { 1 }
-    public var usesBias: Bool { false }
+struct ExpKernel: FeatureKernel {
+    init() {}
+    var multiplicity: Int { 1 }
+    var usesBias: Bool { false }
 
-    public func features(h: UnsafePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
+    func features(h: UnsafePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float,
                          phi: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         for i in 0..<y { phi[i] = h[i] - q }
         VectorMath.exp(phi, into: phi, count: y)
         BLAS.scale(y, 1 / Float(y).squareRoot(), phi)
     }
 
-    public func contract(h: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
+    func contract(h: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, y: Int, betaSquaredNorm q: Float, beta: Float,
                          t: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>) -> (s: Float, c: Float) {
         features(h: h, bias: bias, y: y, betaSquaredNorm: q, phi: h, scratch: scratch)
         let s = BLAS.dot(y, h, t)

@@ -4,7 +4,7 @@
 /// Every map here has a Jacobian of the form J_φ(x)ᵀ T = √β Ωᵀ g + c x for a vector g [Y] and a scalar
 /// c that depend only on h, q and T, so one product (`RowProducts.combine`) back-projects g for a whole batch. Adding a kernel is
 /// one new file conforming to this protocol, plus its case in `KernelKind`.
-public protocol FeatureKernel: Sendable {
+protocol FeatureKernel: Sendable {
     /// F / Y: 2 for maps that stack two blocks ([cos; sin], [exp(+h); exp(−h)]), 1 otherwise.
     var multiplicity: Int { get }
 

@@ -1,12 +1,12 @@
-/// The feature maps a DrDAM store can use (DESIGN.md, "Random features").
-public enum KernelKind: String, Sendable, CaseIterable, Codable {
+/// The feature maps a DrDAM store can use (docs/mathematics.md, "Random features").
+package enum KernelKind: String, Sendable, CaseIterable, Codable {
     case sincos
     case cos
     case exp
     case expexp
 
     /// The map's implementation.
-    public var kernel: any FeatureKernel {
+    var kernel: any FeatureKernel {
         switch self {
         case .sincos: SinCosKernel()
         case .cos: CosKernel()
@@ -15,8 +15,11 @@ public enum KernelKind: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// F / Y: 2 for the maps that stack two blocks (`sincos`, `expexp`), 1 for the others.
+    package var multiplicity: Int { kernel.multiplicity }
+
     /// The default ε of the lse clip: 1e-10 for the trigonometric maps, 0 for the positive ones.
-    public var defaultEps: Float {
+    package var defaultEps: Float {
         switch self {
         case .sincos, .cos: 1e-10
         case .exp, .expexp: 0

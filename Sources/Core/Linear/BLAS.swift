@@ -6,7 +6,7 @@ import COpenBLAS
 
 /// The few BLAS routines Core uses, on row-major `Float` buffers (OpenBLAS on Linux, Accelerate on
 /// Apple platforms).
-public enum BLAS {
+package enum BLAS {
     /// C [m, n] = alpha · op(A) · op(B) + beta · C, row-major; op(A) is [m, k], op(B) is [k, n].
     /// `transA`/`transB` mean A is stored [k, m] / B is stored [n, k].
     static func gemm(
@@ -36,7 +36,7 @@ public enum BLAS {
     }
 
     /// The number of threads BLAS uses for one call.
-    public static var threads: Int {
+    package static var threads: Int {
         get {
             #if canImport(Accelerate)
             return 1
@@ -56,7 +56,7 @@ public enum BLAS {
 
 extension BLAS {
     /// C = A · B for A [m, k] and B [k, n]; C must be [m, n].
-    public static func multiply(_ a: Matrix, _ b: Matrix, into c: inout Matrix) {
+    package static func multiply(_ a: Matrix, _ b: Matrix, into c: inout Matrix) {
         precondition(a.cols == b.rows && c.rows == a.rows && c.cols == b.cols, "BLAS.multiply: shapes do not fit")
         a.values.withUnsafeBufferPointer { pa in
             b.values.withUnsafeBufferPointer { pb in

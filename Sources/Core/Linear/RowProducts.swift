@@ -13,7 +13,7 @@ package enum RowProducts {
     package static let smallBatchLimit = 16
 
     /// Which loops compute a product.
-    package enum Path: Sendable {
+    enum Path: Sendable {
         /// The small-batch loops up to `smallBatchLimit` queries, GEMM beyond.
         case automatic
         /// Always the small-batch loops.
@@ -31,7 +31,7 @@ package enum RowProducts {
     }
 
     /// S [b, n] (row stride `lds`) = α X Aᵀ for X [b, d] and A [n, d]; `width`: the small-batch loops to run.
-    package static func scores(
+    static func scores(
         _ x: UnsafePointer<Float>, queries b: Int, rows a: UnsafePointer<Float>, count n: Int, dim d: Int, alpha: Float = 1,
         into s: UnsafeMutablePointer<Float>, lds: Int, path: Path = .automatic, width: VectorWidth = .inUse
     ) {
@@ -44,7 +44,7 @@ package enum RowProducts {
     }
 
     /// G [b, d] = P A for P [b, n] (row stride `ldp`) and A [n, d]; `width`: the small-batch loops to run.
-    package static func combine(
+    static func combine(
         _ p: UnsafePointer<Float>, queries b: Int, ldp: Int, rows a: UnsafePointer<Float>, count n: Int, dim d: Int,
         into g: UnsafeMutablePointer<Float>, path: Path = .automatic, width: VectorWidth = .inUse
     ) {

@@ -4,7 +4,7 @@ import CVectorMath
 /// functions; AVX-512, AVX2 or scalar loops, the widest the CPU runs, chosen at run time). Each function
 /// takes the `width` of the loops to run, by default those in use, so that tests can compare the widths
 /// without touching the process-wide choice.
-public enum VectorMath {
+package enum VectorMath {
     /// sin[i] = sin(x[i]), cos[i] = cos(x[i]) for i < n. The outputs must not alias x.
     static func sincos(_ x: UnsafePointer<Float>, sin: UnsafeMutablePointer<Float>, cos: UnsafeMutablePointer<Float>, count n: Int,
                        width: VectorWidth = .inUse) {
@@ -36,7 +36,7 @@ public enum VectorMath {
 
     /// The width in bits of the loops in use: 512 (AVX-512), 256 (AVX2) or 32 (scalar). Setting it picks the
     /// widest loops at most that wide that the CPU runs (32 forces the scalar loops).
-    public static var vectorBits: Int {
+    package static var vectorBits: Int {
         get { Int(engram_vector_bits()) }
         set { engram_set_vector_bits(Int32(newValue)) }
     }

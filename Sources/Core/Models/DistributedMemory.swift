@@ -6,22 +6,22 @@ import Foundation
 /// - `lse`: Ẽ(x) = −(1/β) log max(s, ε), ∇Ẽ = −J_φᵀ T / (β s) where s > ε and 0 where the clip is active;
 /// - `sum`: Ẽ(x) = −(1/β) s, ∇Ẽ = −J_φᵀ T / β.
 /// A batch costs two products (`RowProducts`: H = √β X Ωᵀ and the back-projection G Ω) plus one feature pass.
-public struct DistributedMemory: EnergyModel {
+package struct DistributedMemory: EnergyModel {
     /// The random features.
-    public let features: RandomFeatures
+    package let features: RandomFeatures
     /// How the similarities combine.
-    public let energy: EnergyFunction
+    package let energy: EnergyFunction
     /// The clip ε ≥ 0 of the lse energy.
-    public let eps: Float
+    package let eps: Float
     /// T = Σ_μ φ(ξ_μ) [F], in Double.
-    public private(set) var accumulator: [Double]
+    package private(set) var accumulator: [Double]
     /// Memories added minus memories forgotten.
-    public private(set) var count: Int
+    package private(set) var count: Int
     /// T rounded to Float [F], what the energy uses.
     private var t: [Float]
 
     /// An empty memory (T = 0) over `features`. `eps` defaults to the kernel's (`KernelKind.defaultEps`).
-    public init(features: RandomFeatures, energy: EnergyFunction = .lse, eps: Float? = nil) throws {
+    package init(features: RandomFeatures, energy: EnergyFunction = .lse, eps: Float? = nil) throws {
         let eps = eps ?? features.kind.defaultEps
         guard eps.isFinite, eps >= 0 else { throw CoreError.parameter("eps must be a finite number ≥ 0, got \(eps)") }
         self.features = features
@@ -33,7 +33,7 @@ public struct DistributedMemory: EnergyModel {
     }
 
     /// A memory over `features` whose accumulator is `accumulator` [F] (e.g. from a snapshot) after `count` memories.
-    public init(features: RandomFeatures, energy: EnergyFunction = .lse, eps: Float? = nil, accumulator: [Double], count: Int) throws {
+    package init(features: RandomFeatures, energy: EnergyFunction = .lse, eps: Float? = nil, accumulator: [Double], count: Int) throws {
         try self.init(features: features, energy: energy, eps: eps)
         guard accumulator.count == features.featureCount else {
             throw CoreError.shape("T has \(accumulator.count) entries, the features need \(features.featureCount)")
@@ -45,14 +45,14 @@ public struct DistributedMemory: EnergyModel {
     }
 
     /// The dimension D.
-    public var dim: Int { features.dim }
+    package var dim: Int { features.dim }
 
     /// Adds Σ_μ φ(ξ_μ) of the memories Ξ [K, D] to T.
-    public mutating func add(_ memories: Matrix) throws { try accumulate(memories, sign: 1) }
+    package mutating func add(_ memories: Matrix) throws { try accumulate(memories, sign: 1) }
 
     /// Subtracts Σ_μ φ(ξ_μ) of the memories Ξ [K, D] from T: forgetting exactly what was added
     /// restores T (to Double rounding).
-    public mutating func forget(_ memories: Matrix) throws { try accumulate(memories, sign: -1) }
+    package mutating func forget(_ memories: Matrix) throws { try accumulate(memories, sign: -1) }
 
     private mutating func accumulate(_ memories: Matrix, sign: Double) throws {
         guard memories.cols == dim else { throw CoreError.shape("memories have dimension \(memories.cols), the store has dimension \(dim)") }
@@ -73,7 +73,7 @@ public struct DistributedMemory: EnergyModel {
 
     /// Buffers for one batch: the pre-activations [batch, Y], one row of scratch [2Y] and the
     /// gradient's row coefficients.
-    public final class Workspace {
+    package final class Workspace {
         let h: ScratchBuffer
         let scratch: ScratchBuffer
         let combination: GradientCombination
@@ -84,9 +84,9 @@ public struct DistributedMemory: EnergyModel {
         }
     }
 
-    public func makeWorkspace(batch: Int) -> Workspace { Workspace(batch: batch, y: features.count) }
+    package func makeWorkspace(batch: Int) -> Workspace { Workspace(batch: batch, y: features.count) }
 
-    public func evaluate(
+    package func evaluate(
         _ x: UnsafePointer<Float>, rows: Int,
         energies: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>?,
         workspace: Workspace

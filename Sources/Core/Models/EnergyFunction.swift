@@ -1,9 +1,9 @@
-/// How the similarities to the memories combine into an energy (DESIGN.md, Mathematics).
+/// How the similarities to the memories combine into an energy (docs/mathematics.md).
 ///
 /// With similarity s(x) = Σ_μ exp(−β‖x − ξ_μ‖²/2) (exact, or approximated by random features):
 /// - `lse`: E(x) = −(1/β) log s(x), the log-sum-exp energy (default);
 /// - `sum`: E(x) = −(1/β) s(x).
-public enum EnergyFunction: String, Sendable, CaseIterable, Codable {
+package enum EnergyFunction: String, Sendable, CaseIterable, Codable {
     case lse
     case sum
 }

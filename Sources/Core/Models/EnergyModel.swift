@@ -1,6 +1,6 @@
 /// An energy over states x ∈ R^D that can be evaluated for a batch of states at once, with its
 /// gradient. `ExactMemory` (MrDAM) and `DistributedMemory` (DrDAM) are the two models.
-public protocol EnergyModel: Sendable {
+package protocol EnergyModel: Sendable {
     /// Buffers one evaluation needs, sized for a batch; made once per recall and reused every step.
     associatedtype Workspace
 
@@ -20,12 +20,12 @@ public protocol EnergyModel: Sendable {
 
 extension EnergyModel {
     /// The energies E(x_b) [B] of the points [B, D].
-    public func energies(_ points: Matrix) throws -> [Float] {
+    package func energies(_ points: Matrix) throws -> [Float] {
         try evaluate(points, gradients: false).energies
     }
 
     /// The energies [B] and gradients [B, D] of the points [B, D].
-    public func energiesAndGradients(_ points: Matrix) throws -> (energies: [Float], gradients: Matrix) {
+    package func energiesAndGradients(_ points: Matrix) throws -> (energies: [Float], gradients: Matrix) {
         let result = try evaluate(points, gradients: true)
         return (result.energies, result.gradients!)
     }

@@ -1,14 +1,14 @@
 /// The memory nearest to a state: its row index in Ξ and its Euclidean distance.
-public struct NearestMemory: Sendable, Equatable {
+package struct NearestMemory: Sendable, Equatable {
     /// Row index μ in Ξ.
-    public let index: Int
+    package let index: Int
     /// ‖x − ξ_μ‖.
-    public let distance: Float
+    package let distance: Float
 }
 
 extension ExactMemory {
     /// For each state x_b of X [B, D], the nearest memory (one product X Ξᵀ). Empty when K = 0.
-    public func nearest(to states: Matrix) throws -> [NearestMemory] {
+    package func nearest(to states: Matrix) throws -> [NearestMemory] {
         guard states.cols == dim else { throw CoreError.shape("states have dimension \(states.cols), the memory has dimension \(dim)") }
         let k = count, d = dim, b = states.rows
         guard k > 0, b > 0 else { return [] }

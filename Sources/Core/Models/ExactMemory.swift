@@ -1,23 +1,23 @@
 import Foundation
 
 /// MrDAM: the slot memory. Every memory ξ_μ is a row of Ξ [K, D]; the energy is computed exactly
-/// from all rows (DESIGN.md, "Exact energies"). With d_μ = ‖x − ξ_μ‖² and a_μ = −β d_μ / 2:
+/// from all rows (docs/mathematics.md, "Exact energies"). With d_μ = ‖x − ξ_μ‖² and a_μ = −β d_μ / 2:
 /// - `lse`: E(x) = −(1/β) logsumexp(a), ∇E = x − Σ_μ p_μ ξ_μ with p = softmax(a);
 /// - `sum`: E(x) = −(1/β) Σ_μ exp(a_μ), ∇E = Σ_μ exp(a_μ)(x − ξ_μ).
 /// A batch costs two products (`RowProducts`): X Ξᵀ [B, K] for the distances and P Ξ [B, D] for the gradient.
-public struct ExactMemory: EnergyModel {
+package struct ExactMemory: EnergyModel {
     /// Ξ's rows and norms; this version owns the first `count` rows (see `RowStorage`).
     let storage: RowStorage
     /// The number of memories K.
-    public let count: Int
+    package let count: Int
     /// Inverse temperature β > 0.
-    public let beta: Float
+    package let beta: Float
     /// How the similarities combine.
-    public let energy: EnergyFunction
+    package let energy: EnergyFunction
 
     /// A memory over Ξ [K, D] (K may be 0). Throws for a non-positive or non-finite β or
     /// non-finite memories.
-    public init(memories: Matrix, beta: Float, energy: EnergyFunction = .lse) throws {
+    package init(memories: Matrix, beta: Float, energy: EnergyFunction = .lse) throws {
         guard beta.isFinite, beta > 0 else { throw CoreError.parameter("beta must be a positive finite number, got \(beta)") }
         guard memories.cols > 0 else { throw CoreError.shape("memories must have dimension at least 1") }
         guard memories.isFinite else { throw CoreError.nonFinite("memories contain NaN or infinity") }
@@ -28,7 +28,7 @@ public struct ExactMemory: EnergyModel {
     /// A memory over Ξ [rows, cols] given as raw little-endian `Float` bytes (e.g. a snapshot's
     /// tensor), copied once into the memory's storage. Throws for a size that does not match, a bad
     /// β or non-finite values.
-    public init(rowMajor raw: UnsafeRawBufferPointer, rows: Int, cols: Int, beta: Float, energy: EnergyFunction = .lse) throws {
+    package init(rowMajor raw: UnsafeRawBufferPointer, rows: Int, cols: Int, beta: Float, energy: EnergyFunction = .lse) throws {
         guard beta.isFinite, beta > 0 else { throw CoreError.parameter("beta must be a positive finite number, got \(beta)") }
         guard cols > 0 else { throw CoreError.shape("memories must have dimension at least 1") }
         guard rows >= 0, raw.count == 4 * rows * cols else { throw CoreError.shape("\(raw.count) bytes do not hold [\(rows), \(cols)] floats") }
@@ -47,21 +47,21 @@ public struct ExactMemory: EnergyModel {
     }
 
     /// The dimension D.
-    public var dim: Int { storage.cols }
+    package var dim: Int { storage.cols }
 
     /// Ξ [K, D], copied.
-    public var memories: Matrix {
+    package var memories: Matrix {
         Matrix(rows: count, cols: dim, values: withUnsafeMemories { Array($0) })
     }
 
     /// Row `row` of Ξ [D], copied.
-    public func memory(at row: Int) -> [Float] {
+    package func memory(at row: Int) -> [Float] {
         precondition(row >= 0 && row < count, "ExactMemory: row \(row) of \(count)")
         return Array(UnsafeBufferPointer(start: storage.values + row * dim, count: dim))
     }
 
     /// Calls `body` with Ξ's K·D values in row-major order, without copying them.
-    public func withUnsafeMemories<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+    package func withUnsafeMemories<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
         try body(UnsafeBufferPointer(start: storage.values, count: count * dim))
     }
 
@@ -69,7 +69,7 @@ public struct ExactMemory: EnergyModel {
     /// version appends into the storage it shares with the older ones (which never read past their
     /// own rows), growing it geometrically; any other version copies. Throws for a wrong dimension or
     /// non-finite values, changing nothing.
-    public func appending(_ memories: Matrix) throws -> ExactMemory {
+    package func appending(_ memories: Matrix) throws -> ExactMemory {
         guard memories.cols == dim else { throw CoreError.shape("memories have dimension \(memories.cols), the store has dimension \(dim)") }
         guard memories.isFinite else { throw CoreError.nonFinite("memories contain NaN or infinity") }
         let n = memories.rows
@@ -83,7 +83,7 @@ public struct ExactMemory: EnergyModel {
     }
 
     /// This memory keeping only the rows `rows` (ascending indices), in new storage.
-    public func keeping(rows: [Int]) -> ExactMemory {
+    package func keeping(rows: [Int]) -> ExactMemory {
         var kept = [Float]()
         kept.reserveCapacity(rows.count * dim)
         for r in rows { kept.append(contentsOf: UnsafeBufferPointer(start: storage.values + r * dim, count: dim)) }
@@ -99,7 +99,7 @@ public struct ExactMemory: EnergyModel {
     }
 
     /// Buffers for one batch: the scores/weights [batch, K] and the gradient's row coefficients.
-    public final class Workspace {
+    package final class Workspace {
         let weights: ScratchBuffer
         let combination: GradientCombination
         init(batch: Int, count: Int) {
@@ -108,9 +108,9 @@ public struct ExactMemory: EnergyModel {
         }
     }
 
-    public func makeWorkspace(batch: Int) -> Workspace { Workspace(batch: batch, count: count) }
+    package func makeWorkspace(batch: Int) -> Workspace { Workspace(batch: batch, count: count) }
 
-    public func evaluate(
+    package func evaluate(
         _ x: UnsafePointer<Float>, rows: Int,
         energies: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>?,
         workspace: Workspace

@@ -4,20 +4,20 @@ import Foundation
 /// as easy as 1, 2, 3"): a keyed bijection of a 128-bit counter. Output i depends only on (key,
 /// counter i), so any block of random numbers can be generated on its own, in any order, on any
 /// machine, with the same result. Checked against Random123's known-answer vectors.
-public struct Philox: Sendable {
+package struct Philox: Sendable {
     /// The 64-bit key (a store's `seed`), as two 32-bit words.
-    public let key: (UInt32, UInt32)
+    package let key: (UInt32, UInt32)
 
     /// A generator keyed by `seed`.
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         key = (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
     }
 
     /// A generator with an explicit two-word key.
-    public init(key: (UInt32, UInt32)) { self.key = key }
+    package init(key: (UInt32, UInt32)) { self.key = key }
 
     /// The four 32-bit outputs for counter `c`.
-    public func block(_ c: (UInt32, UInt32, UInt32, UInt32)) -> (UInt32, UInt32, UInt32, UInt32) {
+    package func block(_ c: (UInt32, UInt32, UInt32, UInt32)) -> (UInt32, UInt32, UInt32, UInt32) {
         var (c0, c1, c2, c3) = c
         var (k0, k1) = key
         for round in 0..<10 {
@@ -35,14 +35,14 @@ public struct Philox: Sendable {
     }
 
     /// Four uniforms in the open interval (0, 1) for counter `c`: (w + 0.5) / 2³² per output word w.
-    public func uniforms(_ c: (UInt32, UInt32, UInt32, UInt32)) -> SIMD4<Double> {
+    package func uniforms(_ c: (UInt32, UInt32, UInt32, UInt32)) -> SIMD4<Double> {
         let (a, b, cc, d) = block(c)
         return (SIMD4<Double>(Double(a), Double(b), Double(cc), Double(d)) + 0.5) / 4_294_967_296.0
     }
 
     /// Four standard normals for counter `c`, by Box–Muller on the two pairs of `uniforms(c)`:
     /// (u₀, u₁) ↦ r cos 2πu₁, r sin 2πu₁ with r = √(−2 ln u₀), and likewise (u₂, u₃).
-    public func normals(_ c: (UInt32, UInt32, UInt32, UInt32)) -> SIMD4<Double> {
+    package func normals(_ c: (UInt32, UInt32, UInt32, UInt32)) -> SIMD4<Double> {
         let u = uniforms(c)
         let r0 = (-2 * Foundation.log(u[0])).squareRoot(), r1 = (-2 * Foundation.log(u[2])).squareRoot()
         let t0 = 2 * Double.pi * u[1], t1 = 2 * Double.pi * u[3]

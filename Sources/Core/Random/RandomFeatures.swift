@@ -8,30 +8,30 @@
 /// - Ω[i, j] = Box–Muller normal number j mod 4 of counter (j / 4, i, 0);
 /// - b[i] = 2π · uniform number i mod 4 of counter (i / 4, 0, 1);
 /// - orthogonal rows: see `RandomFeatures+Orthogonal.swift` (streams 2 and 3).
-public struct RandomFeatures: Sendable {
+package struct RandomFeatures: Sendable {
     /// The feature map.
-    public let kind: KernelKind
+    package let kind: KernelKind
     /// The dimension D of the states.
-    public let dim: Int
+    package let dim: Int
     /// The number Y of random directions (F = multiplicity · Y features).
-    public let count: Int
+    package let count: Int
     /// Inverse temperature β > 0.
-    public let beta: Float
+    package let beta: Float
     /// The generator's seed; nil for features over a given Ω and b (`init(kind:omega:bias:beta:)`).
-    public let seed: UInt64?
+    package let seed: UInt64?
     /// Whether Ω was generated block-orthogonal.
-    public let orthogonal: Bool
+    package let orthogonal: Bool
     /// Ω [Y, D], row-major.
-    public let omega: [Float]
+    package let omega: [Float]
     /// The phases b [Y] (zeros for maps without a phase).
-    public let bias: [Float]
+    package let bias: [Float]
     let kernel: any FeatureKernel
 
     /// The largest Y·D accepted (2^28 floats, 1 GiB of Ω).
-    public static let maxOmegaEntries = 1 << 28
+    package static let maxOmegaEntries = 1 << 28
 
     /// Generates the features. Throws for non-positive sizes or β, or Y·D over `maxOmegaEntries`.
-    public init(kind: KernelKind, dim: Int, count: Int, beta: Float, seed: UInt64, orthogonal: Bool = false) throws {
+    package init(kind: KernelKind, dim: Int, count: Int, beta: Float, seed: UInt64, orthogonal: Bool = false) throws {
         try Self.validate(dim: dim, count: count, beta: beta)
         self.kind = kind
         self.dim = dim
@@ -49,7 +49,7 @@ public struct RandomFeatures: Sendable {
 
     /// Checks the sizes and β of features before anything is generated: D and Y positive, Y·D at most
     /// `maxOmegaEntries` (so 2^40 features are refused, not allocated), β positive and finite.
-    public static func validate(dim: Int, count: Int, beta: Float) throws {
+    package static func validate(dim: Int, count: Int, beta: Float) throws {
         guard dim > 0 else { throw CoreError.parameter("dim must be positive, got \(dim)") }
         guard count > 0 else { throw CoreError.parameter("features must be positive, got \(count)") }
         guard beta.isFinite, beta > 0 else { throw CoreError.parameter("beta must be a positive finite number, got \(beta)") }
@@ -59,7 +59,7 @@ public struct RandomFeatures: Sendable {
     }
 
     /// F, the length of φ(x) and of T.
-    public var featureCount: Int { kernel.multiplicity * count }
+    package var featureCount: Int { kernel.multiplicity * count }
 
     /// Rows `rows` of a matrix of standard normals [rows.count, dim] from one Philox stream.
     static func gaussianRows(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32) -> [Float] {
@@ -94,7 +94,7 @@ public struct RandomFeatures: Sendable {
     }
 
     /// φ(x_b) for each row of X [B, D]: a matrix [B, F].
-    public func features(of points: Matrix) throws -> Matrix {
+    package func features(of points: Matrix) throws -> Matrix {
         guard points.cols == dim else { throw CoreError.shape("points have dimension \(points.cols), the features have dimension \(dim)") }
         guard points.isFinite else { throw CoreError.nonFinite("points contain NaN or infinity") }
         var phi = Matrix(rows: points.rows, cols: featureCount)

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Bench
 import Core
+import Formats
 import Foundation
 
 /// `engram bench`: this machine's sgemm roof and the batched descent's throughput as a fraction of it,
@@ -38,7 +40,7 @@ struct BenchCommand: AsyncParsableCommand {
     var codec = false
 
     func run() async throws {
-        if codec { return try await Self.printing { try CodecBenchmark(repeats: repeats).run() } }
+        if codec { return try await Self.printing { try CodecBenchmark(repeats: repeats, writeEnergyResponse: Self.writeEnergyResponse).run() } }
         if service { return try await Self.printing { try await ServiceBenchmark(duration: duration, serveArguments: computeThreads.map { ["--compute-threads", "\($0)"] } ?? []).run() } }
         if durability { return try await Self.printing { try await DurabilityBenchmark(parent: URL(fileURLWithPath: data)).run() } }
         try CommandFailure.reporting(command: "bench") {
@@ -58,6 +60,14 @@ struct BenchCommand: AsyncParsableCommand {
                 print(report.table)
             }
         }
+    }
+
+    /// Writes the energy response of `energies` [B] and `gradients` [B][dim] as the server does; returns its bytes.
+    private static func writeEnergyResponse(_ energies: [Float], _ gradients: [[Float]]) -> Int {
+        let response = EnergyResponse(energies: energies, gradients: gradients, version: 1)
+        var json = NumericJSONWriter(capacity: response.estimatedBytes)
+        response.write(to: &json)
+        return json.buffer.readableBytes
     }
 
     /// Prints what `report` returns, or its error as one `engram bench: error: …` line and exit 1.

@@ -84,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         // The cores divided among the compute threads, for BLAS and the small-batch products alike
-        // (README, "Concurrency and the cores"): by default one thread each, the parallelism being
+        // (docs/design.md, "Concurrency and the cores"): by default one thread each, the parallelism being
         // across batches, so that no thread spins or waits beside another's work.
         BLAS.threads = max(1, cores / computeThreads)
         let stores = StoreHost()

@@ -1,11 +1,12 @@
 import Core
+import Formats
 import Foundation
 import Hummingbird
 import Store
 
 /// Turns every error into an RFC 9457 problem response: store errors, the mathematics' errors, JSON
-/// decoding errors and Hummingbird's HTTP errors become 4xx with a detail a person can act on. Anything
-/// else is a bug: it is logged and answered 500.
+/// decoding errors (Codable's and `NumericJSON`'s) and Hummingbird's HTTP errors become 4xx with a
+/// detail a person can act on. Anything else is a bug: it is logged and answered 500.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -30,6 +31,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .unavailable(let detail): return Problem(.serviceUnavailable, detail)
             }
         case let error as CoreError: return Problem(.unprocessableContent, error.description)
+        case let error as NumericJSONError: return Problem(error.kind == .malformed ? .badRequest : .unprocessableContent, error.description)
         case let error as SystemFailure where error.isNoSpace:
             return Problem(.init(code: 507, reasonPhrase: "Insufficient Storage"), "the data directory's disk is full: \(error). Nothing was changed; free some room and try again")
         case let error as SystemFailure: return Problem(.serviceUnavailable, "the data directory cannot be written: \(error)")

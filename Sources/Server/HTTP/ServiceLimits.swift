@@ -1,4 +1,4 @@
-/// The limits on one request, each checked before what it guards is allocated (README, "Limits").
+/// The limits on one request, each checked before what it guards is allocated (docs/limits.md).
 /// The server sets them from its flags; these are the defaults.
 struct ServiceLimits: Sendable {
     /// The largest request body, in bytes (413 beyond; a snapshot upload has its own limit).

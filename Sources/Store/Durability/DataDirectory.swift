@@ -12,7 +12,7 @@ import Glibc
 ///     snapshots/<store>/<file>.safetensors   snapshots taken through the API, with <file>.json beside
 ///
 /// Every file in it is reached through `fileSystem`.
-public final class DataDirectory: Sendable {
+package final class DataDirectory: Sendable {
     /// The directory's path.
     package let root: String
     /// The system calls it is reached through.
@@ -23,7 +23,7 @@ public final class DataDirectory: Sendable {
     /// Creates the directory when missing (durably: each new directory's parent is fsynced), locks it,
     /// and removes what interrupted atomic writes left behind (`.tmp` files). Throws when another
     /// process holds it.
-    public convenience init(_ root: URL) throws {
+    package convenience init(_ root: URL) throws {
         try self.init(root.standardizedFileURL.path, fileSystem: PosixFileSystem())
     }
 
@@ -47,7 +47,7 @@ public final class DataDirectory: Sendable {
     deinit { close() }
 
     /// Releases the directory for another process (or a later `DataDirectory` of this one).
-    public func close() {
+    package func close() {
         lock.withLock { fd in
             if fd >= 0 { fileSystem.close(fd) }
             fd = -1
@@ -55,7 +55,7 @@ public final class DataDirectory: Sendable {
     }
 
     /// The path of the directory, for messages.
-    public var path: String { root }
+    package var path: String { root }
     package var wal: String { root + "/wal" }
     var checkpoints: String { root + "/checkpoints" }
     var snapshots: String { root + "/snapshots" }

@@ -3,7 +3,7 @@ import Foundation
 
 /// What one log record does to its store: self-describing, so that a log can be read (and replayed)
 /// without anything else.
-public enum LogEntry: Sendable, Equatable {
+package enum LogEntry: Sendable, Equatable {
     /// The store was created with this resolved configuration (seed included).
     case create(StoreConfiguration)
     /// The store was deleted.

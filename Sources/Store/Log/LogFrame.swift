@@ -1,3 +1,5 @@
+import Formats
+
 /// The on-disk framing of a log record, little-endian:
 ///
 ///     u32 magic "EWL1" | u64 sequence | u8 kind | u8 0 | u16 name length n | u32 payload length p

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// Reads log segments: checks every frame's checksums and the sequence numbers' continuity, and sorts

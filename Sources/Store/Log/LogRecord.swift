@@ -1,14 +1,14 @@
 /// One record of the write-ahead log: its global sequence number, the store it belongs to and what
 /// it does. Replay is idempotent: a record at or below a store's applied sequence number is skipped.
-public struct LogRecord: Sendable, Equatable {
+package struct LogRecord: Sendable, Equatable {
     /// Sequence numbers start at 1 and grow by one per record, across all stores.
-    public let sequence: UInt64
+    package let sequence: UInt64
     /// The store's name.
-    public let store: String
+    package let store: String
     /// What the record does.
-    public let entry: LogEntry
+    package let entry: LogEntry
 
-    public init(sequence: UInt64, store: String, entry: LogEntry) {
+    package init(sequence: UInt64, store: String, entry: LogEntry) {
         self.sequence = sequence
         self.store = store
         self.entry = entry

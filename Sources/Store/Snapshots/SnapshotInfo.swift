@@ -3,13 +3,13 @@ import Foundation
 /// A snapshot taken through the API, as listed: its file name, size, SHA-256, the store version it
 /// holds, when it was taken, and its number among its store's snapshots (1, 2, …: the order they
 /// were taken in, which the listing and pruning follow; 0 in files written before it was kept).
-public struct SnapshotInfo: Sendable, Codable, Equatable {
-    public var name: String
-    public var size: Int
-    public var sha256: String
-    public var version: UInt64
-    public var created: Date
-    public var number: UInt64
+package struct SnapshotInfo: Sendable, Codable, Equatable {
+    package var name: String
+    package var size: Int
+    package var sha256: String
+    package var version: UInt64
+    package var created: Date
+    package var number: UInt64
 
     init(name: String, size: Int, sha256: String, version: UInt64, created: Date, number: UInt64) {
         self.name = name
@@ -20,7 +20,7 @@ public struct SnapshotInfo: Sendable, Codable, Equatable {
         self.number = number
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         size = try container.decode(Int.self, forKey: .size)

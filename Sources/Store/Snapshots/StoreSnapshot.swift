@@ -1,5 +1,6 @@
 import Core
 import Crypto
+import Formats
 import Foundation
 
 /// A store's state as one safetensors file (docs/durability.md), read by the Python `safetensors`
@@ -10,10 +11,13 @@ import Foundation
 /// configuration (`kind`, `dim`, `beta`, `energy`; drdam also `kernel`, `features`, `seed`, `eps`,
 /// `orthogonal`), `version`, `next_id`, `sequence` (the last log record applied), `created`
 /// (ISO 8601) and `engram_crc32`, a CRC32 of the other metadata entries (sorted `key=value` lines)
-/// followed by the data section, so that a flipped byte anywhere is caught.
+/// followed by the tensors' bytes in the order above, so that a flipped byte anywhere is caught and
+/// the file may lay its tensors out in any order (as Python's `safetensors` does when it saves again).
 package enum StoreSnapshot {
     static let format = "engram-store"
     static let formatVersion = "1"
+    /// The tensors of each kind, in the order they are written and checksummed.
+    static let tensorNames = ["mrdam": ["memories", "ids"], "drdam": ["T", "count"]]
 
     /// A snapshot read back.
     package struct Decoded {
@@ -65,7 +69,12 @@ package enum StoreSnapshot {
     /// ids). Throws `LogFormatError` saying what is wrong.
     package static func decode(_ data: Data) throws -> Decoded {
         try data.withUnsafeBytes { bytes in
-            let parsed = try SafeTensors.parse(bytes, fileSize: bytes.count)
+            let parsed: SafeTensors.Parsed
+            do {
+                parsed = try SafeTensors.parse(bytes, fileSize: bytes.count)
+            } catch let error as SafeTensorsError {
+                throw LogFormatError(error.description)
+            }
             var metadata = parsed.metadata
             guard metadata["format"] == format else { throw LogFormatError("not an Engram store snapshot (metadata 'format' is not '\(format)')") }
             guard metadata["format_version"] == formatVersion else {
@@ -73,9 +82,16 @@ package enum StoreSnapshot {
             }
             guard let stored = metadata.removeValue(forKey: "engram_crc32").flatMap(UInt32.init) else { throw LogFormatError("the snapshot has no engram_crc32") }
             let dataBytes = UnsafeRawBufferPointer(rebasing: bytes[parsed.dataStart...])
-            guard CRC32.checksum(dataBytes, seed: CRC32.checksum(Array(canonical(metadata).utf8))) == stored else {
-                throw LogFormatError("the snapshot's checksum does not match: the file is damaged")
+            // The checksum covers the tensors in the order Engram writes them, wherever the file puts
+            // them (Python's safetensors orders them its own way when it saves a file again).
+            let names = metadata["kind"].flatMap { tensorNames[$0] } ?? []
+            if let other = parsed.tensors.keys.sorted().first(where: { !names.contains($0) }) { throw LogFormatError("unexpected tensor '\(other)'") }
+            var crc = CRC32.checksum(Array(canonical(metadata).utf8))
+            for name in names {
+                guard let tensor = parsed.tensors[name] else { throw LogFormatError("tensor '\(name)' is missing") }
+                crc = CRC32.checksum(UnsafeRawBufferPointer(rebasing: dataBytes[tensor.range]), seed: crc)
             }
+            guard crc == stored else { throw LogFormatError("the snapshot's checksum does not match: the file is damaged") }
             func field(_ key: String) throws -> String {
                 guard let value = metadata[key] else { throw LogFormatError("metadata '\(key)' is missing") }
                 return value
@@ -113,7 +129,7 @@ package enum StoreSnapshot {
                     throw LogFormatError("the memories are not valid: \(error)")
                 }
             case .drdam:
-                let f = configuration.kernel!.kernel.multiplicity * configuration.features!
+                let f = configuration.kernel!.multiplicity * configuration.features!
                 let raw = try tensor("T", "F64", [f])
                 let accumulator = (0..<f).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
                 let count = Int(Int64(littleEndian: try tensor("count", "I64", []).loadUnaligned(as: Int64.self)))

@@ -4,7 +4,7 @@
 Run from anywhere: `python3 Tests/ServerTests/Fixtures/make_drdam_fixtures.py`. It rewrites the drdam_*.npy
 files beside itself. Omega [Y, D] and b [Y] come from numpy's own generator and are written out (as float32,
 and used here exactly as rounded), so the Swift side builds its features from them instead of its Philox
-generator. The mathematics is DESIGN.md's, written directly (no shared code with the Swift engine); the
+generator. The mathematics is docs/mathematics.md's, written directly (no shared code with the Swift engine); the
 Jacobian J [F, D] of phi is formed explicitly, which the engine never does:
   h = sqrt(beta) Omega x, theta = h + b, q = beta |x|^2
   sincos: phi = Y^-1/2 [cos theta; sin theta]         cos:    phi = (2/Y)^1/2 cos theta

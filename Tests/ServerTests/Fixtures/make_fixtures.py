@@ -2,7 +2,7 @@
 """Reference fixtures for Engram's exact (MrDAM) descent, computed independently with numpy in float64.
 
 Run from anywhere: `python3 Tests/ServerTests/Fixtures/make_fixtures.py`. It rewrites the .npy files
-beside itself. The mathematics is DESIGN.md's, written directly (no shared code with the Swift engine):
+beside itself. The mathematics is docs/mathematics.md's, written directly (no shared code with the Swift engine):
   d_mu = |x - xi_mu|^2, a = -beta d / 2
   lse: E = -(1/beta) logsumexp(a),  grad = x - softmax(a) @ Xi
   sum: E = -(1/beta) sum(exp(a)),   grad = sum_mu exp(a_mu) (x - xi_mu)

@@ -1,3 +1,5 @@
+import Formats
+
 /// The energies at the points and, when asked, the gradients, written by `NumericJSONWriter`:
 /// `{"energies": [B], "gradients": [B][dim] (when asked), "version": the store version evaluated}`.
 struct EnergyResponse: NumericJSONEncodable {

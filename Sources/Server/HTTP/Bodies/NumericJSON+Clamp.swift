@@ -1,4 +1,5 @@
 import Core
+import Formats
 
 extension NumericJSON.Mask {
     /// The clamp mask for `batch` queries of dimension `dim`; 422 for a wrong length or count.

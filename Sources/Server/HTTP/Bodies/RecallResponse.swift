@@ -1,3 +1,4 @@
+import Formats
 import Store
 
 /// The answer to a recall, one result per query in order, written by `NumericJSONWriter` (keys sorted):

@@ -6,12 +6,16 @@ import Store
 /// record's fsync) with 1 and 16 concurrent writers and the fsyncs they shared, the latency of one add
 /// to a store of K = 100 000 × D = 784, and recovery time of that store from the log and from a
 /// checkpoint. Runs on a fresh data directory under `parent`, removed afterwards.
-struct DurabilityBenchmark {
+package struct DurabilityBenchmark {
     let parent: URL
     let dim = 784
     let rows = 100_000
 
-    func run() async throws -> String {
+    package init(parent: URL) {
+        self.parent = parent
+    }
+
+    package func run() async throws -> String {
         let root = parent.appendingPathComponent("engram-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         var lines = ["durability (D = \(dim), data directory under \(parent.path))"]

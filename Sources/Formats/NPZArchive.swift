@@ -1,14 +1,13 @@
 import Foundation
-import Store
 
 /// NumPy's `.npz`: a zip archive of `.npy` files, one per array, each named `<array>.npy`. Both ways the
 /// entries are stored (uncompressed), as `np.savez` writes them; `np.load` reads what `encode` writes.
-enum NPZArchive {
+package enum NPZArchive {
     /// The arrays of `bytes` by name (without `.npy`), each pointing into `bytes`, found through the
     /// zip's central directory. Throws `NPYError` for bytes that are not a zip archive, a truncated or
     /// damaged one, zip64, a compressed (`np.savez_compressed`) or encrypted entry, an entry that is not
     /// a `.npy` file or fails its CRC-32, and a name given twice.
-    static func entries(_ bytes: UnsafeRawBufferPointer) throws -> [String: UnsafeRawBufferPointer] {
+    package static func entries(_ bytes: UnsafeRawBufferPointer) throws -> [String: UnsafeRawBufferPointer] {
         func u16(_ at: Int) -> Int { Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self))) }
         func u32(_ at: Int) -> Int { Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
         // The end-of-central-directory record: 22 bytes, then a comment of at most 65535.
@@ -45,7 +44,7 @@ enum NPZArchive {
     /// A zip archive of `arrays` (a name without `.npy`, and the `.npy` bytes), in order, each stored with
     /// its CRC-32 and dated 1980-01-01 (so the same arrays give the same bytes). No zip64: the archive
     /// must stay under 4 GiB, which the request limits keep it far below.
-    static func encode(_ arrays: [(name: String, npy: Data)]) -> Data {
+    package static func encode(_ arrays: [(name: String, npy: Data)]) -> Data {
         func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
         var archive = Data(), directory = Data()
         for (name, npy) in arrays {

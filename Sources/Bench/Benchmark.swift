@@ -3,11 +3,16 @@ import Foundation
 
 /// The measurements behind `engram bench`: one large sgemm for the roof, then batched descent on the
 /// four fixed configurations of the issue (D = 784, B = 64).
-struct Benchmark {
+package struct Benchmark {
     /// Descent steps per timed run.
     let depth: Int
     /// Timed runs per measurement; the fastest counts.
     let repeats: Int
+
+    package init(depth: Int, repeats: Int) {
+        self.depth = depth
+        self.repeats = repeats
+    }
 
     /// One configuration's figures, as `engram bench --json` prints them.
     struct Result: Codable {
@@ -24,14 +29,14 @@ struct Benchmark {
     }
 
     /// The whole report.
-    struct Report: Codable {
+    package struct Report: Codable {
         var sgemm_gflops: Double
         var blas_threads: Int
         var vector_bits: Int
         var results: [Result]
 
         /// A plain-text table of the report.
-        var table: String {
+        package var table: String {
             var lines = [
                 "sgemm roof: \(format(sgemm_gflops)) GFLOP/s (2048³, \(blas_threads) BLAS threads; transcendentals \(vector_bits)-bit)",
                 "kind    kernel  dim   K/Y     batch  depth  query-steps/s   GFLOP/s  roof",
@@ -48,7 +53,7 @@ struct Benchmark {
         private func format(_ x: Double, digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
     }
 
-    func run() throws -> Report {
+    package func run() throws -> Report {
         let roof = sgemmRoof(size: 2048)
         let dim = 784, batch = 64
         var results: [Result] = []

@@ -5,13 +5,13 @@
 /// `12.5`, `300`) and the exponent form (`1.23e-3`, `3e38`) is shorter, the plain one on a tie. So
 /// the text is never longer than Swift's `Float.description` (same digits, no `.0`, no `+` or padded
 /// exponent). `-0.0` is `-0`.
-enum ShortestFloat {
+package enum ShortestFloat {
     /// The longest text `write` gives: a sign, 9 digits, a point and a two-digit negative exponent
     /// (`-1.00010075e-36`).
-    static let maxLength = 15
+    package static let maxLength = 15
 
     /// Writes finite `value` at `out` (room for `maxLength` bytes); returns the bytes written.
-    static func write(_ value: Float, to out: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func write(_ value: Float, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var at = 0
         if value.sign == .minus {
             out[0] = UInt8(ascii: "-")
@@ -66,7 +66,7 @@ enum ShortestFloat {
 
     /// Finite, non-zero |`value`| as `significand` × 10^`exponent` with the fewest significand digits
     /// that read back as `value`, the nearest such on a tie.
-    static func decimal(_ value: Float) -> (significand: UInt32, exponent: Int) {
+    package static func decimal(_ value: Float) -> (significand: UInt32, exponent: Int) {
         if let short = threePlaces(value) { return short }
         let bits = value.bitPattern
         let ieeeMantissa = bits & 0x7F_FFFF

@@ -3,11 +3,11 @@ import Foundation
 /// A JSON number read as (−1)^negative × significand × 10^exponent, with its first 19 significant
 /// digits in `significand` (`exact` is false when a non-zero digit came after them), and its nearest
 /// float32.
-struct DecimalNumber {
-    var negative = false
-    var significand: UInt64 = 0
-    var exponent = 0
-    var exact = true
+package struct DecimalNumber {
+    package var negative = false
+    package var significand: UInt64 = 0
+    package var exponent = 0
+    package var exact = true
 
     /// The float32 nearest the number (ties to even), as `strtof` gives it; ±infinity beyond float32's
     /// range. `text` is the number's JSON text, read by `strtof` in the rare cases the fast path cannot
@@ -20,7 +20,7 @@ struct DecimalNumber {
     /// midpoints are the doubles whose low 29 significand bits are 1 followed by 28 zeros (the float's
     /// 24 bits, then a half), so d is accepted when its low 29 bits are more than `slack` ulps from
     /// that. Float32 subnormals (other midpoints) and |exponent| > 44 go to `strtof`.
-    func float32(text: UnsafeBufferPointer<UInt8>) -> Float {
+    package func float32(text: UnsafeBufferPointer<UInt8>) -> Float {
         if significand == 0 { return negative ? -0.0 : 0 }
         if exponent >= -44 && exponent <= 44 {
             var d = Double(significand)

@@ -5,7 +5,7 @@ import Foundation
 /// Y = 4096), on one thread and on every core, against the numpy descent of `bench/numpy_descent.py`
 /// measured in the same run with one BLAS thread and with BLAS's default, and the bandwidth each step
 /// implies (the two products read Ξ or Ω once each: 2·4·K·D bytes a step).
-struct SmallBatchBenchmark {
+package struct SmallBatchBenchmark {
     /// Timed runs per figure; the fastest counts.
     let repeats: Int
     /// The numpy script; not run when it is missing.
@@ -27,7 +27,12 @@ struct SmallBatchBenchmark {
         var numpyOneThread: Double?
     }
 
-    func run() throws -> String {
+    package init(repeats: Int, numpyScript: URL) {
+        self.repeats = repeats
+        self.numpyScript = numpyScript
+    }
+
+    package func run() throws -> String {
         let numpy = Self.numpyTimes(script: numpyScript, oneThread: false)
         let numpyOne = Self.numpyTimes(script: numpyScript, oneThread: true)
         var rows: [Row] = []

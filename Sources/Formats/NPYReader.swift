@@ -1,18 +1,18 @@
 /// A `.npy` file (versions 1.0–3.0, little-endian, C order) read header first: its dtype and shape are
 /// known, and can be checked against limits, before any element is converted or allocated. It points
 /// into the bytes it was made from, which must outlive it.
-struct NPYReader {
+package struct NPYReader {
     /// The header: dtype, order and shape.
-    let header: NPYHeader
+    package let header: NPYHeader
     /// The bytes after the header: the elements in C order (their count is checked by `floats()`).
-    let data: UnsafeRawBufferPointer
+    package let data: UnsafeRawBufferPointer
 
     /// The element types read, with their sizes in bytes: float32/float64, bool and integers.
     private static let itemSizes: [String: Int] = ["<f4": 4, "<f8": 8, "|b1": 1, "|u1": 1, "|i1": 1, "<i4": 4, "<i8": 8]
 
     /// Reads the magic, the version and the header of `bytes`. Throws `NPYError` for bytes that are not
     /// a `.npy` file, a header that is truncated or not a dict, Fortran order, or big-endian data.
-    init(_ bytes: UnsafeRawBufferPointer) throws {
+    package init(_ bytes: UnsafeRawBufferPointer) throws {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
         guard bytes.count >= 10, bytes.prefix(6).elementsEqual(magic) else { throw NPYError("not a .npy file (no \\x93NUMPY magic)") }
         let major = bytes[6]
@@ -40,12 +40,12 @@ struct NPYReader {
     }
 
     /// Whether the dtype is float32 or float64.
-    var isFloat: Bool { header.descr == "<f4" || header.descr == "<f8" }
+    package var isFloat: Bool { header.descr == "<f4" || header.descr == "<f8" }
 
     /// The elements, converted to `Float`, after checking that the dtype is one of `itemSizes` and that
     /// the data holds exactly the shape's elements. A float64 value beyond float32's range throws
     /// (rather than becoming infinite).
-    func floats() throws -> [Float] {
+    package func floats() throws -> [Float] {
         guard let itemSize = Self.itemSizes[header.descr] else {
             throw NPYError("dtype '\(header.descr)' is not supported (float32, float64, bool and integer arrays are)")
         }
@@ -84,7 +84,7 @@ struct NPYReader {
     }
 
     /// Element `index` (C order) as subscripts of the shape, e.g. `[1][2]`.
-    func position(_ index: Int) -> String {
+    package func position(_ index: Int) -> String {
         var rest = index, subscripts: [Int] = []
         for dim in header.shape.reversed() where dim > 0 {
             subscripts.append(rest % dim)

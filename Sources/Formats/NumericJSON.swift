@@ -1,4 +1,3 @@
-import Core
 import Foundation
 
 /// A streaming reader for JSON bodies whose bulk is arrays of numbers. The fields named as matrices
@@ -8,46 +7,44 @@ import Foundation
 /// n bytes costs at most about 2n bytes of floats (a number takes at least 2 bytes of text and 4 in
 /// memory), never a tree of boxed values. Numbers are read straight from the bytes and rounded to the
 /// nearest float32 (`DecimalNumber`).
-struct NumericJSON {
+package struct NumericJSON {
     /// A parsed matrix field: [rows, cols] row-major.
-    struct Rows {
-        var rows = 0
-        var cols = 0
-        var values: [Float] = []
-
-        /// The rows as a matrix.
-        var matrix: Matrix { Matrix(rows: rows, cols: cols, values: values) }
+    package struct Rows {
+        package var rows = 0
+        package var cols = 0
+        package var values: [Float] = []
     }
 
     /// A parsed mask field: one row (`[bool]`) or one per query (`[[bool]]`), row-major.
-    struct Mask {
-        var nested = false
-        var rows = 0
-        var cols = 0
-        var values: [Bool] = []
+    package struct Mask {
+        package var nested = false
+        package var rows = 0
+        package var cols = 0
+        package var values: [Bool] = []
     }
 
     /// What a field holds.
-    enum Kind {
+    package enum Kind {
         case matrix
         case mask
     }
 
     /// The matrix fields found.
-    private(set) var matrices: [String: Rows] = [:]
+    package private(set) var matrices: [String: Rows] = [:]
     /// The mask fields found.
-    private(set) var masks: [String: Mask] = [:]
+    package private(set) var masks: [String: Mask] = [:]
     /// The other fields, as one JSON object.
-    private(set) var rest = Data()
+    package private(set) var rest = Data()
 
     /// Parses `bytes`, a JSON object. `fields` names the numeric fields; rows beyond `maxRows` are
-    /// refused as they arrive (422), and so is a row whose length is not `dim` (when given). Throws
-    /// `Problem` 400 for JSON that is not valid or has the wrong types, naming the field.
-    init(_ bytes: UnsafeRawBufferPointer, fields: [String: Kind], maxRows: Int, dim: Int?) throws {
+    /// refused as they arrive (`NumericJSONError.Kind.outOfRange`), and so is a row whose length is not
+    /// `dim` (when given). Throws `NumericJSONError.Kind.malformed` for JSON that is not valid or has the
+    /// wrong types, naming the field.
+    package init(_ bytes: UnsafeRawBufferPointer, fields: [String: Kind], maxRows: Int, dim: Int?) throws {
         var parser = Parser(bytes: bytes.bindMemory(to: UInt8.self), maxRows: maxRows, dim: dim)
         var restParts: [String] = []
         parser.skipSpace()
-        guard parser.peek() == UInt8(ascii: "{") else { throw Problem(.badRequest, "the body must be a JSON object (expected an object)") }
+        guard parser.peek() == UInt8(ascii: "{") else { throw NumericJSONError(.malformed, "the body must be a JSON object (expected an object)") }
         parser.index += 1
         parser.skipSpace()
         if parser.peek() == UInt8(ascii: "}") {
@@ -80,10 +77,10 @@ struct NumericJSON {
         rest = Data(("{" + restParts.joined(separator: ",") + "}").utf8)
     }
 
-    /// A field that must be there: 400 when it is missing, 422 when it has no rows.
-    func required(_ field: String) throws -> Rows {
-        guard let rows = matrices[field] else { throw Problem(.badRequest, "missing field '\(field)'") }
-        guard rows.rows > 0 else { throw Problem(.unprocessableContent, "'\(field)' is empty") }
+    /// A field that must be there: `malformed` when it is missing, `outOfRange` when it has no rows.
+    package func required(_ field: String) throws -> Rows {
+        guard let rows = matrices[field] else { throw NumericJSONError(.malformed, "missing field '\(field)'") }
+        guard rows.rows > 0 else { throw NumericJSONError(.outOfRange, "'\(field)' is empty") }
         return rows
     }
 
@@ -100,8 +97,8 @@ struct NumericJSON {
             self.dim = dim
         }
 
-        static func invalid(_ what: String) -> Problem {
-            Problem(.badRequest, "the body is not valid JSON: \(what)")
+        static func invalid(_ what: String) -> NumericJSONError {
+            NumericJSONError(.malformed, "the body is not valid JSON: \(what)")
         }
 
         func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -152,7 +149,7 @@ struct NumericJSON {
 
         /// Skips any JSON value, checking it.
         mutating func skipValue(depth: Int) throws {
-            guard depth < 64 else { throw Problem(.badRequest, "the body nests deeper than 64 levels") }
+            guard depth < 64 else { throw NumericJSONError(.malformed, "the body nests deeper than 64 levels") }
             skipSpace()
             switch peek() {
             case UInt8(ascii: "{"):
@@ -258,22 +255,22 @@ struct NumericJSON {
         mutating func float(field: @autoclosure () -> String) throws -> Float {
             guard let c = peek(), c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) else {
                 if peek() == UInt8(ascii: "N") || peek() == UInt8(ascii: "I") {
-                    throw Problem(.badRequest, "\(field()): NaN and Infinity are not valid JSON numbers")
+                    throw NumericJSONError(.malformed, "\(field()): NaN and Infinity are not valid JSON numbers")
                 }
-                throw Problem(.badRequest, "\(field()): expected a number")
+                throw NumericJSONError(.malformed, "\(field()): expected a number")
             }
             let (number, token) = try number()
             let value = number.float32(text: UnsafeBufferPointer(rebasing: bytes[token]))
             guard value.isFinite else {
                 let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[token]), as: UTF8.self)
-                throw Problem(.badRequest, "\(field()): \(text) is beyond float32's range (not valid JSON for this field: numbers must be finite float32)")
+                throw NumericJSONError(.malformed, "\(field()): \(text) is beyond float32's range (not valid JSON for this field: numbers must be finite float32)")
             }
             return value
         }
 
         /// `[[number, …], …]` into one row-major array.
         mutating func matrix(field: String) throws -> Rows {
-            guard peek() == UInt8(ascii: "[") else { throw Problem(.badRequest, "\(field): expected an array of arrays of numbers") }
+            guard peek() == UInt8(ascii: "[") else { throw NumericJSONError(.malformed, "\(field): expected an array of arrays of numbers") }
             index += 1
             var out = Rows()
             let keep = dim ?? .max
@@ -282,9 +279,9 @@ struct NumericJSON {
             while true {
                 skipSpace()
                 guard out.rows < maxRows else {
-                    throw Problem(.unprocessableContent, "'\(field)' has more than \(maxRows) vectors: the limit is \(maxRows)")
+                    throw NumericJSONError(.outOfRange, "'\(field)' has more than \(maxRows) vectors: the limit is \(maxRows)")
                 }
-                guard peek() == UInt8(ascii: "[") else { throw Problem(.badRequest, "\(field)[\(out.rows)]: expected an array of numbers") }
+                guard peek() == UInt8(ascii: "[") else { throw NumericJSONError(.malformed, "\(field)[\(out.rows)]: expected an array of numbers") }
                 let rowStart = index
                 index += 1
                 var count = 0
@@ -306,7 +303,7 @@ struct NumericJSON {
                 }
                 if let dim, count != dim { throw Self.rowLength(field, out.rows, count: count, dim: dim) }
                 if out.rows == 0 { out.cols = count } else if count != out.cols {
-                    throw Problem(.unprocessableContent, "\(field)[\(out.rows)] has \(count) numbers, \(field)[0] has \(out.cols)")
+                    throw NumericJSONError(.outOfRange, "\(field)[\(out.rows)] has \(count) numbers, \(field)[0] has \(out.cols)")
                 }
                 out.rows += 1
                 if out.rows == 1 {
@@ -322,14 +319,14 @@ struct NumericJSON {
             }
         }
 
-        private static func rowLength(_ field: String, _ row: Int, count: Int, dim: Int) -> Problem {
-            Problem(.unprocessableContent, "\(field)[\(row)] has \(count) numbers; the store has dimension \(dim)")
+        private static func rowLength(_ field: String, _ row: Int, count: Int, dim: Int) -> NumericJSONError {
+            NumericJSONError(.outOfRange, "\(field)[\(row)] has \(count) numbers; the store has dimension \(dim)")
         }
 
         /// `[bool, …]` or `[[bool, …], …]`.
         mutating func mask(field: String) throws -> Mask {
             var out = Mask()
-            let problem = Problem(.badRequest, "\(field): expected a list of booleans, or a list of such lists (one per query)")
+            let problem = NumericJSONError(.malformed, "\(field): expected a list of booleans, or a list of such lists (one per query)")
             guard peek() == UInt8(ascii: "[") else { throw problem }
             index += 1
             skipSpace()
@@ -338,7 +335,7 @@ struct NumericJSON {
             while true {
                 skipSpace()
                 if out.nested {
-                    guard out.rows < maxRows else { throw Problem(.unprocessableContent, "'\(field)' has more than \(maxRows) masks: the limit is \(maxRows)") }
+                    guard out.rows < maxRows else { throw NumericJSONError(.outOfRange, "'\(field)' has more than \(maxRows) masks: the limit is \(maxRows)") }
                     guard peek() == UInt8(ascii: "[") else { throw problem }
                     index += 1
                     var count = 0
@@ -348,19 +345,19 @@ struct NumericJSON {
                             skipSpace()
                             out.values.append(try boolean(problem))
                             count += 1
-                            if let dim, count > dim { throw Problem(.unprocessableContent, "\(field)[\(out.rows)] has more than \(dim) entries; the store has dimension \(dim)") }
+                            if let dim, count > dim { throw NumericJSONError(.outOfRange, "\(field)[\(out.rows)] has more than \(dim) entries; the store has dimension \(dim)") }
                             skipSpace()
                             if peek() == UInt8(ascii: ",") { index += 1; continue }
                             try expect(UInt8(ascii: "]"))
                             break
                         }
                     }
-                    if let dim, count != dim { throw Problem(.unprocessableContent, "\(field)[\(out.rows)] has \(count) entries; the store has dimension \(dim)") }
+                    if let dim, count != dim { throw NumericJSONError(.outOfRange, "\(field)[\(out.rows)] has \(count) entries; the store has dimension \(dim)") }
                     out.cols = count
                     out.rows += 1
                 } else {
                     out.values.append(try boolean(problem))
-                    if let dim, out.values.count > dim { throw Problem(.unprocessableContent, "\(field) has more than \(dim) entries; the store has dimension \(dim)") }
+                    if let dim, out.values.count > dim { throw NumericJSONError(.outOfRange, "\(field) has more than \(dim) entries; the store has dimension \(dim)") }
                 }
                 skipSpace()
                 if peek() == UInt8(ascii: ",") { index += 1; continue }
@@ -370,7 +367,7 @@ struct NumericJSON {
             }
         }
 
-        private mutating func boolean(_ problem: Problem) throws -> Bool {
+        private mutating func boolean(_ problem: NumericJSONError) throws -> Bool {
             if peek() == UInt8(ascii: "t") { try literal("true"); return true }
             if peek() == UInt8(ascii: "f") { try literal("false"); return false }
             throw problem

@@ -15,10 +15,10 @@ package enum SafeTensors {
     }
 
     /// The largest header accepted when reading (the Python library's limit).
-    static let maxHeaderBytes = 100 << 20
+    package static let maxHeaderBytes = 100 << 20
 
     /// Bytes per element of the dtypes Engram writes and reads.
-    static func elementSize(_ dtype: String) -> Int? {
+    package static func elementSize(_ dtype: String) -> Int? {
         ["F64": 8, "I64": 8, "U64": 8, "F32": 4, "I32": 4, "U32": 4, "F16": 2, "BF16": 2, "I16": 2, "U16": 2, "U8": 1, "I8": 1, "BOOL": 1][dtype]
     }
 
@@ -51,20 +51,20 @@ package enum SafeTensors {
 
     /// Parses and checks the header of a file of `fileSize` bytes whose start is `bytes`: a sane
     /// length, a JSON object, known dtypes, shapes matching their byte ranges, ranges inside the file
-    /// that cover the data exactly, without holes or overlaps. Throws `LogFormatError` saying what is wrong.
+    /// that cover the data exactly, without holes or overlaps. Throws `SafeTensorsError` saying what is wrong.
     package static func parse(_ bytes: UnsafeRawBufferPointer, fileSize: Int) throws -> Parsed {
-        guard bytes.count >= 8 else { throw LogFormatError("the file is \(bytes.count) bytes, shorter than a safetensors header") }
+        guard bytes.count >= 8 else { throw SafeTensorsError("the file is \(bytes.count) bytes, shorter than a safetensors header") }
         let length = UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))
         guard length <= UInt64(maxHeaderBytes), Int(length) <= bytes.count - 8 else {
-            throw LogFormatError("the header length \(length) does not fit in a file of \(fileSize) bytes")
+            throw SafeTensorsError("the header length \(length) does not fit in a file of \(fileSize) bytes")
         }
         let headerData = Data(UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + Int(length))]))
         guard let json = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else {
-            throw LogFormatError("the header is not a JSON object")
+            throw SafeTensorsError("the header is not a JSON object")
         }
         var metadata: [String: String] = [:]
         if let raw = json["__metadata__"] {
-            guard let strings = raw as? [String: String] else { throw LogFormatError("__metadata__ is not an object of strings") }
+            guard let strings = raw as? [String: String] else { throw SafeTensorsError("__metadata__ is not an object of strings") }
             metadata = strings
         }
         let dataStart = 8 + Int(length)
@@ -73,21 +73,21 @@ package enum SafeTensors {
             guard let info = value as? [String: Any], let dtype = info["dtype"] as? String, let size = elementSize(dtype),
                   let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), shape.count == (info["shape"] as? [Any])?.count,
                   let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), offsets.count == 2
-            else { throw LogFormatError("tensor '\(name)' has no valid dtype, shape and data_offsets") }
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1] else { throw LogFormatError("tensor '\(name)' has a negative shape or bad offsets") }
+            else { throw SafeTensorsError("tensor '\(name)' has no valid dtype, shape and data_offsets") }
+            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1] else { throw SafeTensorsError("tensor '\(name)' has a negative shape or bad offsets") }
             let elements = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
             guard elements < Int.max / 8, elements * size == offsets[1] - offsets[0] else {
-                throw LogFormatError("tensor '\(name)': shape \(shape) of \(dtype) does not match its \(offsets[1] - offsets[0]) bytes")
+                throw SafeTensorsError("tensor '\(name)': shape \(shape) of \(dtype) does not match its \(offsets[1] - offsets[0]) bytes")
             }
             tensors[name] = Tensor(name: name, dtype: dtype, shape: shape, range: offsets[0]..<offsets[1])
         }
         var covered = 0
         for tensor in tensors.values.sorted(by: { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }) {
-            guard tensor.range.lowerBound == covered else { throw LogFormatError("the tensors' data has a hole or an overlap at byte \(covered)") }
+            guard tensor.range.lowerBound == covered else { throw SafeTensorsError("the tensors' data has a hole or an overlap at byte \(covered)") }
             covered = tensor.range.upperBound
         }
         guard dataStart + covered == fileSize else {
-            throw LogFormatError("the tensors cover \(covered) bytes of data, the file has \(fileSize - dataStart): truncated or padded")
+            throw SafeTensorsError("the tensors cover \(covered) bytes of data, the file has \(fileSize - dataStart): truncated or padded")
         }
         return Parsed(metadata: metadata, tensors: tensors, dataStart: dataStart)
     }

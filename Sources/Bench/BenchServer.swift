@@ -15,7 +15,7 @@ final class BenchServer {
     init(data: URL, arguments: [String]) throws {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         log = data.appendingPathComponent("server.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw BenchFailure("cannot create \(log.path)") }
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
         if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path), let path = Bundle.main.executablePath {
             process.executableURL = URL(fileURLWithPath: path)
@@ -36,7 +36,7 @@ final class BenchServer {
             Thread.sleep(forTimeInterval: 0.05)
         }
         stop()
-        throw CommandFailure("the server did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        throw BenchFailure("the server did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 
     /// Waits for recovery, then creates and fills the two stores.
@@ -51,7 +51,7 @@ final class BenchServer {
                                       ("drdam", ["kind": "drdam", "dim": ServiceBenchmark.dim, "beta": 0.05, "kernel": "sincos", "features": 4096, "seed": 7])] {
             for (method, path, body) in [("PUT", "/v1/stores/\(name)", configuration), ("POST", "/v1/stores/\(name)/memories", ["memories": rows])] {
                 let status = try send(method, path, body)
-                guard (200..<300).contains(status) else { throw CommandFailure("\(method) \(path) answered \(status)") }
+                guard (200..<300).contains(status) else { throw BenchFailure("\(method) \(path) answered \(status)") }
             }
         }
     }

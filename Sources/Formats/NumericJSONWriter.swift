@@ -6,31 +6,31 @@ import NIOCore
 /// A finite float is the shortest decimal that reads back as the same float32 (`ShortestFloat`); a
 /// non-finite one (a diverging descent, an energy of +∞) is the string `"Infinity"`, `"-Infinity"` or
 /// `"NaN"`, as the API documents (openapi.yaml, `Number`), so the body is always valid JSON.
-struct NumericJSONWriter {
+package struct NumericJSONWriter {
     /// The JSON written so far.
-    private(set) var buffer: ByteBuffer
+    package private(set) var buffer: ByteBuffer
 
     /// The most bytes one array entry takes: `"-Infinity"` or a float, and a comma.
     private static let maxEntryLength = max(ShortestFloat.maxLength, 11) + 1
 
     /// A writer whose buffer starts with room for `capacity` bytes.
-    init(capacity: Int) {
+    package init(capacity: Int) {
         buffer = ByteBufferAllocator().buffer(capacity: capacity)
     }
 
     /// JSON text as it is: punctuation and keys, e.g. `,"state":`.
-    mutating func raw(_ text: StaticString) {
+    package mutating func raw(_ text: StaticString) {
         buffer.writeStaticString(text)
     }
 
-    mutating func float(_ value: Float) {
+    package mutating func float(_ value: Float) {
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.maxEntryLength) { out in
             Self.write(value, to: out.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
     }
 
     /// `[v₀,v₁,…]`.
-    mutating func floats(_ values: [Float]) {
+    package mutating func floats(_ values: [Float]) {
         _ = values.withUnsafeBufferPointer { values in
             buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: values.count * Self.maxEntryLength + 2) { out in
                 let p = out.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -49,12 +49,12 @@ struct NumericJSONWriter {
         }
     }
 
-    mutating func integer(_ value: some BinaryInteger) {
+    package mutating func integer(_ value: some BinaryInteger) {
         buffer.writeString(String(value))
     }
 
     /// A JSON string: `"`, `\` and control characters escaped, the rest as UTF-8.
-    mutating func string(_ text: String) {
+    package mutating func string(_ text: String) {
         buffer.writeInteger(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

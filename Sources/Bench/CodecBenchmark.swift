@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// `engram bench --codec`: the numeric JSON codec's throughput, parsing a `points` body [1000, 784]
@@ -6,13 +7,21 @@ import Foundation
 /// numbers are uniform in [-1, 1), written as clients write them: 9 significant digits (`%.9g`), as
 /// Python's `json.dumps` writes float32 values turned into floats (the double's shortest repr, up to 17
 /// digits), float32's shortest, and one decimal (`0.5`). MB/s counts 10⁶ bytes of JSON text a second.
-struct CodecBenchmark {
+package struct CodecBenchmark {
     /// Timed runs per measurement; the fastest counts.
     let repeats: Int
+    /// Writes the server's energy response for `energies` [B] and `gradients` [B][dim] with
+    /// `NumericJSONWriter` (the server's own body type, which lives with the routes); returns its bytes.
+    let writeEnergyResponse: (_ energies: [Float], _ gradients: [[Float]]) -> Int
     let rows = 1000
     let dim = 784
 
-    func run() throws -> String {
+    package init(repeats: Int, writeEnergyResponse: @escaping (_ energies: [Float], _ gradients: [[Float]]) -> Int) {
+        self.repeats = repeats
+        self.writeEnergyResponse = writeEnergyResponse
+    }
+
+    package func run() throws -> String {
         let values = Benchmark.data(rows: rows, cols: dim, stream: 4).values.map { 2 * $0 - 1 }
         let oneDecimal = values.map { ($0 * 10).rounded() / 10 }
         var lines = ["codec: [\(rows), \(dim)] float32 per body, best of \(repeats) after a warm-up; MB/s of JSON text"]
@@ -36,17 +45,14 @@ struct CodecBenchmark {
 
         for (name, numbers) in [("random", values), ("one decimal", oneDecimal)] {
             let gradients = (0..<rows).map { Array(numbers[($0 * dim)..<(($0 + 1) * dim)]) }
-            let response = EnergyResponse(energies: Array(numbers[0..<rows]), gradients: gradients, version: 1)
-            var json = NumericJSONWriter(capacity: 0)
-            let ours = try throughput(bytes: { json.buffer.readableBytes }) {
-                json = NumericJSONWriter(capacity: response.estimatedBytes)
-                response.write(to: &json)
-            }
+            let energies = Array(numbers[0..<rows])
+            var written = 0
+            let ours = try throughput(bytes: { written }) { written = writeEnergyResponse(energies, gradients) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             var data = Data()
-            let foundation = try throughput(bytes: { data.count }) { data = try encoder.encode(["energies": [response.energies], "gradients": gradients]) }
-            lines.append(line("write", name, bytes: json.buffer.readableBytes, ours: ours, foundation: foundation))
+            let foundation = try throughput(bytes: { data.count }) { data = try encoder.encode(["energies": [energies], "gradients": gradients]) }
+            lines.append(line("write", name, bytes: written, ours: ours, foundation: foundation))
         }
         return lines.joined(separator: "\n")
     }

@@ -5,19 +5,19 @@ import Foundation
 /// Reading accepts float32/float64 (`<f4`, `<f8`), bool (`|b1`) and integers (`|u1`, `|i1`, `<i4`, `<i8`);
 /// every element is converted to `Float` (`NPYReader` reads them). Writing produces float32, int64 or
 /// unicode-string arrays, version 1.0.
-struct NPYArray: Equatable {
+package struct NPYArray: Equatable {
     /// The shape, e.g. [K, D].
-    var shape: [Int]
+    package var shape: [Int]
     /// The elements in C order, as Float.
-    var values: [Float]
+    package var values: [Float]
     /// The dtype the file had, e.g. `<f4`.
-    var dtype: String
+    package var dtype: String
 
     /// Whether the dtype is a floating-point one.
-    var isFloat: Bool { dtype == "<f4" || dtype == "<f8" }
+    package var isFloat: Bool { dtype == "<f4" || dtype == "<f8" }
 
     /// Decodes a whole `.npy` file. Throws `NPYError` naming what is wrong.
-    init(npy data: Data) throws {
+    package init(npy data: Data) throws {
         (shape, values, dtype) = try data.withUnsafeBytes { bytes in
             let reader = try NPYReader(bytes)
             return (reader.header.shape, try reader.floats(), reader.header.descr)
@@ -25,21 +25,21 @@ struct NPYArray: Equatable {
     }
 
     /// An array to encode.
-    init(shape: [Int], values: [Float], dtype: String = "<f4") {
+    package init(shape: [Int], values: [Float], dtype: String = "<f4") {
         self.shape = shape
         self.values = values
         self.dtype = dtype
     }
 
     /// The `.npy` 1.0 bytes of float32 `values` with `shape`.
-    static func encode(float32 values: [Float], shape: [Int]) -> Data {
+    package static func encode(float32 values: [Float], shape: [Int]) -> Data {
         var data = header(descr: "<f4", shape: shape)
         values.map(\.bitPattern.littleEndian).withUnsafeBytes { data.append(contentsOf: $0) }
         return data
     }
 
     /// The `.npy` 1.0 bytes of int64 `values` with `shape`.
-    static func encode(int64 values: [Int64], shape: [Int]) -> Data {
+    package static func encode(int64 values: [Int64], shape: [Int]) -> Data {
         var data = header(descr: "<i8", shape: shape)
         values.map(\.littleEndian).withUnsafeBytes { data.append(contentsOf: $0) }
         return data
@@ -47,7 +47,7 @@ struct NPYArray: Equatable {
 
     /// The `.npy` 1.0 bytes of `strings` [count] as NumPy's fixed-width unicode dtype `<U{n}` (UTF-32,
     /// each padded with zeros to the longest's n scalars), which `np.load` reads without pickle.
-    static func encode(strings: [String]) -> Data {
+    package static func encode(strings: [String]) -> Data {
         let width = max(1, strings.map(\.unicodeScalars.count).max() ?? 0)
         var data = header(descr: "<U\(width)", shape: [strings.count])
         var scalars: [UInt32] = []

@@ -1,7 +1,7 @@
+import Formats
 import Foundation
 import Testing
 import TestSupport
-@testable import Server
 
 @Suite struct NPYTests {
     /// Files written by numpy (the committed fixtures) decode with their shapes and dtypes.

@@ -1,3 +1,5 @@
+import Formats
+
 /// A response body written by `NumericJSONWriter` rather than Codable (see `JSONResponse.numeric`).
 protocol NumericJSONEncodable: Sendable {
     /// About how many bytes the JSON takes: the buffer's first capacity.

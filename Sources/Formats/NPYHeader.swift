@@ -1,15 +1,15 @@
 /// The header of a `.npy` file: a Python dict literal such as
 /// `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }`.
-struct NPYHeader: Equatable {
+package struct NPYHeader: Equatable {
     /// The dtype string, e.g. `<f4`.
-    var descr: String
+    package var descr: String
     /// Whether the data is in Fortran (column-major) order.
-    var fortranOrder: Bool
+    package var fortranOrder: Bool
     /// The shape; empty for a scalar.
-    var shape: [Int]
+    package var shape: [Int]
 
     /// Parses the dict literal; every one of the three keys is required.
-    init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         var parser = Parser(text: Array(text.unicodeScalars))
         let dict = try parser.dictionary()
         guard case .string(let descr)? = dict["descr"] else { throw NPYError("the header has no 'descr' string") }
@@ -18,14 +18,14 @@ struct NPYHeader: Equatable {
         self.init(descr: descr, fortranOrder: fortran, shape: shape)
     }
 
-    init(descr: String, fortranOrder: Bool, shape: [Int]) {
+    package init(descr: String, fortranOrder: Bool, shape: [Int]) {
         self.descr = descr
         self.fortranOrder = fortranOrder
         self.shape = shape
     }
 
     /// The dict literal NumPy writes for this header.
-    var literal: String {
+    package var literal: String {
         let dims = shape.map(String.init).joined(separator: ", ")
         let tuple = shape.count == 1 ? "(\(dims),)" : "(\(dims))"
         return "{'descr': '\(descr)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(tuple), }"

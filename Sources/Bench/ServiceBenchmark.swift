@@ -1,10 +1,11 @@
+import Formats
 import Foundation
 
 /// `engram bench --service`: this executable's server on a loopback port, loaded by `wrk` with
 /// single-query recalls (D = 784, depth 10) on an mrdam store of K = 1000 and a drdam store of
 /// Y = 4096, at 1, 16 and 64 connections, batching on and off, JSON and `.npy` bodies; the same
 /// server's `/healthz` rate in the same run is the ceiling of the HTTP path on this machine.
-struct ServiceBenchmark {
+package struct ServiceBenchmark {
     /// Seconds of load per figure.
     let duration: Int
     /// Extra `engram serve` arguments (e.g. `--compute-threads 1`).
@@ -21,8 +22,13 @@ struct ServiceBenchmark {
         var failures: Int
     }
 
-    func run() async throws -> String {
-        guard let wrk = Self.which("wrk") else { throw CommandFailure("wrk is not installed: apt-get install wrk") }
+    package init(duration: Int, serveArguments: [String]) {
+        self.duration = duration
+        self.serveArguments = serveArguments
+    }
+
+    package func run() async throws -> String {
+        guard let wrk = Self.which("wrk") else { throw BenchFailure("wrk is not installed: apt-get install wrk") }
         var lines = ["service: single-query recalls, D = \(Self.dim), depth 10, \(duration) s per figure; wrk on the same machine; serve \(serveArguments.joined(separator: " "))",
                      "store            codec  batching  conns  requests/s  p50       p99       non-2xx"]
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("engram-bench-service-\(UUID().uuidString)")
@@ -95,7 +101,7 @@ struct ServiceBenchmark {
             guard let range = text.range(of: pattern, options: .regularExpression) else { return nil }
             return text[range].split(separator: " ", omittingEmptySubsequences: true).last.map(String.init)
         }
-        guard let rate = field(#"Requests/sec:\s+[0-9.]+"#).flatMap(Double.init) else { throw CommandFailure("wrk printed no rate: \(text)") }
+        guard let rate = field(#"Requests/sec:\s+[0-9.]+"#).flatMap(Double.init) else { throw BenchFailure("wrk printed no rate: \(text)") }
         return Load(requestsPerSecond: rate, p50: field(#"50%\s+[0-9.]+[a-z]+"#) ?? "-", p99: field(#"99%\s+[0-9.]+[a-z]+"#) ?? "-",
                     failures: field(#"Non-2xx or 3xx responses:\s+[0-9]+"#).flatMap(Int.init) ?? 0)
     }
