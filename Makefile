@@ -20,7 +20,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product engram
 
 # Starts the server on 127.0.0.1:8080 with ./data as its data directory (ENGRAM_HOST, ENGRAM_PORT and
 # ENGRAM_DATA override).
@@ -44,7 +44,7 @@ fuzz: deps
 # deploy/: the runtime image's packages provide every library the release binary links; the
 # manifests and the systemd unit parse.
 deploy-check: deps
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-deploy
+	$(SWIFT) build -c release --product engram --static-swift-stdlib --scratch-path .build-deploy
 	bash deploy/check.sh .build-deploy/release/engram
 
 # Python packages the tests use: numpy and safetensors, to read snapshots as a lab would.

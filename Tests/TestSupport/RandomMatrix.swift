@@ -1,4 +1,4 @@
-@testable import Core
+import Core
 
 /// Seeded test data: a [rows, cols] matrix of standard normals × `scale` + `shift`, from Philox stream
 /// 9 of `seed`. (Uniform data, and other random inputs, come from `SeededGenerator`.)

@@ -62,7 +62,7 @@ package struct RandomFeatures: Sendable {
     package var featureCount: Int { kernel.multiplicity * count }
 
     /// Rows `rows` of a matrix of standard normals [rows.count, dim] from one Philox stream.
-    static func gaussianRows(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32) -> [Float] {
+    package static func gaussianRows(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32) -> [Float] {
         gaussianRowsDouble(generator, rows: rows, dim: dim, stream: stream).map { Float($0) }
     }
 

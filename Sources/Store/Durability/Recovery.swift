@@ -71,7 +71,7 @@ enum Recovery {
                 switch apply(record, to: stores[name]) {
                 case .success(let standing):
                     stores[name] = standing
-                    report.applied += 1
+                    if case .doubtful = standing {} else { report.applied += 1 }
                 case .failure(let reason):
                     doubt(name, reason.description)
                 }
