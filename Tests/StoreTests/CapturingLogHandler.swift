@@ -12,7 +12,7 @@ struct CapturingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        sink.yield("\(level) \(message) \(metadata ?? [:])")
+    func log(event: LogEvent) {
+        sink.yield("\(event.level) \(event.message) \(event.metadata ?? [:])")
     }
 }
