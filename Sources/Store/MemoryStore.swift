@@ -28,11 +28,14 @@ package final class MemoryStore: Sendable {
     private let afterWrite: @Sendable () -> Void
     /// What the store may hold, and the bytes all stores hold now.
     private let limits: StoreLimits
+    private let reservations: ByteReservations
+    /// Bytes all stores hold as published.
     private let totalBytes: @Sendable () -> Int
 
     init(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64, log: any MutationLog, limits: StoreLimits,
-         totalBytes: @escaping @Sendable () -> Int, afterWrite: @escaping @Sendable () -> Void) {
+         reservations: ByteReservations, totalBytes: @escaping @Sendable () -> Int, afterWrite: @escaping @Sendable () -> Void) {
         self.limits = limits
+        self.reservations = reservations
         self.totalBytes = totalBytes
         self.name = name
         self.origin = origin
@@ -59,7 +62,6 @@ package final class MemoryStore: Sendable {
                 }
                 let more = StoreLimits.bytes(rows: memories.rows, dim: exact.dim)
                 try self.limits.check(storeBytes: state.model.bytes + more)
-                try self.limits.check(total: self.totalBytes(), more: more)
                 let (ids, next) = try state.resolveIDs(ids, count: memories.rows)
                 return .add(memories, ids: ids, nextID: next)
             case .distributed:
@@ -85,24 +87,39 @@ package final class MemoryStore: Sendable {
     /// Makes the store exactly `image` (a decoded snapshot), logging `snapshot`, its bytes; returns the
     /// new state once durable. The version keeps growing and the id counter never goes back.
     func replace(with image: StoreState, snapshot: Data) async throws -> StoreState {
-        let state = try await serially { [self] in
-            let new = try liveHead().replaced(by: image)
-            let sequence = try log.append(store: name, entry: .replace(snapshot))
-            return setHead(new.at(sequence: sequence))
+        let (state, reserved) = try await serially { [self] in
+            let old = try liveHead()
+            let new = old.replaced(by: image)
+            return try appending(.replace(snapshot), growing: new.model.bytes - old.model.bytes) { setHead(new.at(sequence: $0)) }
         }
+        defer { reservations.release(reserved) }
         return try await publish(state)
     }
 
     /// One write: the mutation made from the newest state, applied, logged, synced, published.
     private func write(_ makeMutation: @escaping @Sendable (StoreState) throws -> StoreMutation) async throws -> (state: StoreState, mutation: StoreMutation, changed: Int) {
-        let (state, mutation, changed) = try await serially { [self] in
+        let (state, mutation, changed, reserved) = try await serially { [self] in
             let old = try liveHead()
             let mutation = try makeMutation(old)
             let (new, changed) = try old.applying(mutation)
-            let sequence = try log.append(store: name, entry: .mutation(mutation))
-            return (setHead(new.at(sequence: sequence)), mutation, changed)
+            let (state, reserved) = try appending(.mutation(mutation), growing: new.model.bytes - old.model.bytes) { setHead(new.at(sequence: $0)) }
+            return (state, mutation, changed, reserved)
         }
+        defer { reservations.release(reserved) }
         return (try await publish(state), mutation, changed)
+    }
+
+    /// Reserves `growth` bytes against the server's total (atomically with every other write), appends
+    /// `entry` and makes the head with its sequence number; returns the head and the reservation, to
+    /// be released once the write is published or has failed. Call on the queue.
+    private func appending(_ entry: LogEntry, growing growth: Int, head: (UInt64) -> StoreState) throws -> (StoreState, Int) {
+        let reserved = try reservations.reserve(growth, held: totalBytes)
+        do {
+            return (head(try log.append(store: name, entry: entry)), reserved)
+        } catch {
+            reservations.release(reserved)
+            throw error
+        }
     }
 
     /// Runs `body` on the store's serial queue, after every write queued before it.

@@ -30,16 +30,19 @@ package struct StoreLimits: Sendable, Equatable {
         try check(storeBytes: Self.bytes(of: c))
     }
 
+    /// Checks a store that would arrive whole (an upload or restore) before anything of it is loaded or
+    /// generated: its configuration as a creation would be, its memories, and its bytes.
+    func admit(_ c: StoreConfiguration, memories: Int) throws {
+        try check(c)
+        guard memories <= maxMemoriesPerStore else { throw StoreError.invalid("the snapshot holds \(memories) memories, over the limit of \(maxMemoriesPerStore) per store") }
+        let (rows, overflow) = memories.multipliedReportingOverflow(by: c.dim + 1)
+        guard !overflow, rows <= maxStoreBytes / 4 else { throw StoreError.invalid("the snapshot's memories are over the limit of \(maxStoreBytes) bytes per store") }
+        try check(storeBytes: Self.bytes(of: c) + Self.bytes(rows: memories, dim: c.dim))
+    }
+
     /// Checks that a store of `bytes` fits under the per-store limit.
     func check(storeBytes bytes: Int) throws {
         guard bytes <= maxStoreBytes else { throw StoreError.invalid("the store would hold \(bytes) bytes, over the limit of \(maxStoreBytes) bytes per store") }
-    }
-
-    /// Checks that all stores together, holding `total` bytes now, can take `more`.
-    func check(total: Int, more: Int) throws {
-        guard more <= 0 || total + more <= maxTotalBytes else {
-            throw StoreError.invalid("the stores would hold \(total + more) bytes together, over the server's limit of \(maxTotalBytes) bytes")
-        }
     }
 
     /// The bytes a store of configuration `c` holds when empty: Ω, b and T (drdam), nothing (mrdam).

@@ -28,6 +28,8 @@ package final class StoreRegistry: Sendable {
     let snapshotLock = AsyncLock()
     /// What stores may hold.
     package let limits: StoreLimits
+    /// The total bytes' limit, checked atomically with the writes that grow them.
+    let reservations: ByteReservations
     /// Damage recovery found whose store cannot be told: the log is kept while there is any.
     package let unattributedDamage: [String]
     let logger: Logger
@@ -67,6 +69,7 @@ package final class StoreRegistry: Sendable {
     private init(directory: DataDirectory, log: any MutationLog, report: RecoveryReport, checkpointBytes: Int, keepSnapshots: Int,
                  limits: StoreLimits, logger: Logger, clock: @escaping @Sendable () -> Date) {
         self.limits = limits
+        self.reservations = ByteReservations(limit: limits.maxTotalBytes)
         self.directory = directory
         self.log = log
         self.entries = Mutex(report.failed.mapValues { .failed($0) })
@@ -84,7 +87,7 @@ package final class StoreRegistry: Sendable {
 
     private func makeStore(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64) -> MemoryStore {
         MemoryStore(name: name, state: state, origin: origin, checkpointed: checkpointed, log: log, limits: limits,
-                    totalBytes: { [weak self] in self?.totalBytes ?? 0 }, afterWrite: { [weak self] in self?.checkpointIfDue() })
+                    reservations: reservations, totalBytes: { [weak self] in self?.totalBytes ?? 0 }, afterWrite: { [weak self] in self?.checkpointIfDue() })
     }
 
     /// Bytes of numbers all stores hold, those whose create or delete is not yet durable included.
@@ -119,6 +122,8 @@ package final class StoreRegistry: Sendable {
         let made = try await structure.withLock { [self] () -> (MemoryStore, UInt64)? in
             guard try await settledEntry(name) == nil else { return nil }
             try checkRoom(for: StoreLimits.bytes(of: resolved))
+            let reserved = try reservations.reserve(StoreLimits.bytes(of: resolved)) { totalBytes }
+            defer { reservations.release(reserved) }
             let sequence = try log.append(store: name, entry: .create(resolved))
             let store = makeStore(name: name, state: initial.at(sequence: sequence), origin: sequence, checkpointed: 0)
             entries.withLock { $0[name] = .live(store) }
@@ -167,11 +172,11 @@ package final class StoreRegistry: Sendable {
         .invalid("the server holds \(limits.maxStores) stores, its limit: delete one first")
     }
 
-    /// Checks that one more store of `bytes` fits: the store count and the total bytes.
+    /// Checks that one more store of `bytes` fits: the store count and the bytes of one store (the
+    /// total is reserved atomically with the change, by `reservations`).
     private func checkRoom(for bytes: Int) throws {
         guard entries.withLock({ $0.count }) < limits.maxStores else { throw Self.tooManyStores(limits) }
         try limits.check(storeBytes: bytes)
-        try limits.check(total: totalBytes, more: bytes)
     }
 
     private static func failedStore(_ name: String, _ reason: String) -> StoreError {
@@ -264,14 +269,14 @@ package final class StoreRegistry: Sendable {
         try Self.checkName(name)
         let image: StoreState
         do {
-            image = try await Background.run { try StoreSnapshot.decode(bytes).state }
+            let limits = self.limits
+            image = try await Background.run { try StoreSnapshot.decode(bytes) { try limits.admit($0, memories: $1) }.state }
         } catch let error as LogFormatError {
             throw StoreError.invalid("not a valid Engram snapshot: \(error)")
         }
         while true {
             if case .live(let store) = try entry(name) {
                 try limits.check(storeBytes: image.model.bytes)
-                try limits.check(total: totalBytes, more: image.model.bytes - store.state.model.bytes)
                 do {
                     _ = try await store.replace(with: image, snapshot: bytes)
                     return (store, false)
@@ -283,6 +288,8 @@ package final class StoreRegistry: Sendable {
             let made = try await structure.withLock { [self] () -> (MemoryStore, UInt64)? in
                 guard try await settledEntry(name) == nil else { return nil }
                 try checkRoom(for: image.model.bytes)
+                let reserved = try reservations.reserve(image.model.bytes) { totalBytes }
+                defer { reservations.release(reserved) }
                 let log = self.log
                 let sequence = try await Background.run { try log.append(store: name, entry: .replace(bytes)) }
                 let store = makeStore(name: name, state: image.at(sequence: sequence), origin: sequence, checkpointed: 0)

@@ -224,7 +224,7 @@ import Glibc
         let registry = try W.open(fileSystem).registry
         _ = try await registry.create(name: "other", configuration: W.mrdam)
         let free = Mutex<[Bool]>([])
-        fileSystem.whenWriting { call in
+        fileSystem.whenCalling { call in
             guard call.hasPrefix("write /data/wal") else { return }
             let available = registry.entries.withLockIfAvailable { _ in true } ?? false
             free.withLock { $0.append(available) }

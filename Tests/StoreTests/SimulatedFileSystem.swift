@@ -60,11 +60,16 @@ final class SimulatedFileSystem: FileSystem {
     }
 
     private let state = Mutex(State())
-    /// Called with each write's description before the write is made, outside the file system's lock.
-    private let beforeWrite = Mutex<(@Sendable (String) -> Void)?>(nil)
+    /// Called with each write's and fsync's description before it is made, outside the file system's lock.
+    private let beforeCall = Mutex<(@Sendable (String) -> Void)?>(nil)
 
-    /// Calls `hook` before each write (with its description, e.g. "write /data/wal/…").
-    func whenWriting(_ hook: @escaping @Sendable (String) -> Void) { beforeWrite.withLock { $0 = hook } }
+    /// Calls `hook` before each write and fsync of a file (with its description, e.g.
+    /// "write /data/wal/…", "fsync /data/wal/…"), where it may block.
+    func whenCalling(_ hook: @escaping @Sendable (String) -> Void) { beforeCall.withLock { $0 = hook } }
+
+    private func announce(_ call: String, _ fd: Int32) {
+        if let hook = beforeCall.withLock({ $0 }), let path = state.withLock({ $0.descriptors[fd]?.path }) { hook("\(call) \(path)") }
+    }
 
     init() {}
 
@@ -185,7 +190,7 @@ final class SimulatedFileSystem: FileSystem {
     }
 
     func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws -> Int {
-        if let hook = beforeWrite.withLock({ $0 }), let path = state.withLock({ $0.descriptors[fd]?.path }) { hook("write \(path)") }
+        announce("write", fd)
         return try state.withLock { s in
             let d = try descriptor(s, fd, "write")
             let fault = try step(&s, "write \(d.path)")
@@ -196,6 +201,7 @@ final class SimulatedFileSystem: FileSystem {
     }
 
     func sync(_ fd: Int32) throws {
+        announce("fsync", fd)
         try state.withLock { s in
             let d = try descriptor(s, fd, "fsync")
             try checkPower(s, "fsync")

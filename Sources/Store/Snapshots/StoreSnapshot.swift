@@ -67,7 +67,9 @@ package enum StoreSnapshot {
 
     /// Reads a snapshot from its bytes, checking everything (format, checksum, configuration, shapes,
     /// ids). Throws `LogFormatError` saying what is wrong.
-    package static func decode(_ data: Data) throws -> Decoded {
+    /// `admit` sees the configuration and the number of memories (mrdam rows; 0 for drdam) before any
+    /// memory is loaded or feature generated, and throws to refuse them (an upload's limits).
+    package static func decode(_ data: Data, admitting admit: (StoreConfiguration, _ memories: Int) throws -> Void = { _, _ in }) throws -> Decoded {
         try data.withUnsafeBytes { bytes in
             let parsed: SafeTensors.Parsed
             do {
@@ -116,6 +118,7 @@ package enum StoreSnapshot {
             switch configuration.kind {
             case .mrdam:
                 guard let k = parsed.tensors["memories"]?.shape.first else { throw LogFormatError("tensor 'memories' is missing") }
+                try admit(configuration, k)
                 let raw = try tensor("memories", "F32", [k, configuration.dim])
                 guard let idBytes = parsed.tensors["ids"]?.shape.first else { throw LogFormatError("tensor 'ids' is missing") }
                 let names = k == 0 ? [] : String(decoding: try tensor("ids", "U8", [idBytes]), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -129,6 +132,7 @@ package enum StoreSnapshot {
                     throw LogFormatError("the memories are not valid: \(error)")
                 }
             case .drdam:
+                try admit(configuration, 0)
                 let f = configuration.kernel!.multiplicity * configuration.features!
                 let raw = try tensor("T", "F64", [f])
                 let accumulator = (0..<f).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
