@@ -12,8 +12,9 @@ final class RequestDeadlines {
 
     private let limits: ConnectionLimits
     private var phase = Phase.idle
-    /// Whether the current request's response has been written whole.
-    private var responded = false
+    /// Requests whose head has arrived and whose response has not been written whole (more than one
+    /// when a client pipelines).
+    private var unanswered = 0
     private var timer: Scheduled<Void>?
     private var started = false
 
@@ -35,19 +36,19 @@ final class RequestDeadlines {
 
     /// A request's head has been decoded: its body follows.
     func headArrived(_ context: ChannelHandlerContext) {
-        responded = false
+        unanswered += 1
         enter(.body, context)
     }
 
     /// A request's body has ended: it is answered, or was answered already.
     func bodyEnded(_ context: ChannelHandlerContext) {
-        enter(responded ? .idle : .answering, context)
+        enter(unanswered > 0 ? .answering : .idle, context)
     }
 
     /// A response has been written whole.
     func responseEnded(_ context: ChannelHandlerContext) {
-        responded = true
-        if phase == .answering { enter(.idle, context) }
+        unanswered = max(0, unanswered - 1)
+        if phase == .answering, unanswered == 0 { enter(.idle, context) }
     }
 
     /// Whether the current request's body is still arriving.
