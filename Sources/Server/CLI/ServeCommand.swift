@@ -118,8 +118,12 @@ struct ServeCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
-        } catch let error as IOError {
-            throw CommandFailure("cannot listen on \(host) port \(port): \(error.errnoCode == EADDRINUSE ? "the address is already in use (another server?); choose another with --port or ENGRAM_PORT" : "\(error)")")
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+            // The socket could not be bound: say where, not `bind(descriptor:ptr:bytes:)`.
+            let reason = error.errnoCode == EADDRINUSE
+                ? "the address is already in use (another server?); choose another port with --port or ENGRAM_PORT"
+                : String(cString: strerror(error.errnoCode))
+            throw CommandFailure("cannot listen on \(host) port \(port): \(reason)")
         }
         await recovery.value
         try await service.recalls.shutdown()

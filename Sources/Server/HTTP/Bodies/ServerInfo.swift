@@ -1,9 +1,9 @@
 import Hummingbird
 import Store
 
-/// `GET /v1/info`: the server's version and every limit in force, each under its flag's name without
-/// the dashes' prefix and with underscores (`--max-queries` is `max_queries`), so that a client can
-/// cut its requests to fit (the Python client splits recalls and energies by `max_queries`).
+/// `GET /v1/info`: the server's version and every limit in force, each under its flag's name with
+/// underscores for dashes (`--max-queries` is `max_queries`), so that a client can cut its requests
+/// to fit (the Python client splits recalls and energies by `max_queries`).
 struct ServerInfo: ResponseEncodable {
     var version: String
     /// Bytes, counts and seconds.
