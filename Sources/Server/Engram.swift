@@ -6,6 +6,7 @@ struct Engram: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engram",
         abstract: "Dense Associative Memories: exact (MrDAM) and distributed (DrDAM) recall.",
+        version: EngramVersion.current,
         subcommands: [ServeCommand.self, RecallCommand.self, BenchCommand.self]
     )
 }

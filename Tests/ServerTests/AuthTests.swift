@@ -112,6 +112,33 @@ import TestSupport
         }
     }
 
+    /// A key limited to some stores may not read /metrics (403: its counts are server-wide), but may
+    /// read /v1/info (the limits its own requests meet); a key for every store reads both.
+    @Test func metricsNeedAKeyForEveryStore() async throws {
+        let policy = try Self.policy()
+        try await TestApp(policy: policy).run { client in
+            for key in [Self.labA, Self.labAReader] {
+                let metrics = try await client.send(.get, "/metrics", headers: Self.headers(key))
+                #expect(metrics.status == 403 && metrics.detail.contains("limited to some stores") && !metrics.text.contains("engram_"), "\(metrics.status) \(metrics.text)")
+                #expect(try await client.send(.get, "/v1/info", headers: Self.headers(key)).status == 200)
+            }
+            for key in [Self.full, Self.reader] {
+                #expect(try await client.send(.get, "/metrics", headers: Self.headers(key)).status == 200)
+            }
+        }
+    }
+
+    /// Protected mode's loopback test parses the address: 127.0.0.0/8 written as an IPv4 address, ::1
+    /// and localhost are loopback; a name that merely starts with "127." is not.
+    @Test func loopbackIsAnAddressNotAPrefix() {
+        for host in ["127.0.0.1", "127.1.2.3", "127.255.255.255", "::1", "[::1]", "0:0:0:0:0:0:0:1", "localhost", "LOCALHOST"] {
+            #expect(AuthOptions.isLoopback(host), "\(host)")
+        }
+        for host in ["127.example.org", "127.0.0.1.example.org", "127.", "128.0.0.1", "0.0.0.0", "::", "::2", "[::1", "10.0.0.1", "example.org", "", "localhost.example.org"] {
+            #expect(!AuthOptions.isLoopback(host), "\(host)")
+        }
+    }
+
     @Test func metricsCanBePublic() async throws {
         let policy = try Self.policy(metricsPublic: true)
         try await TestApp(policy: policy).run { client in

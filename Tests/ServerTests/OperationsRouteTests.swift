@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import TestSupport
 import Testing
 @testable import Server
@@ -18,6 +19,33 @@ import Testing
     /// Damage whose store cannot be told (the destroyed header of a store's create) makes `/readyz`
     /// "degraded" and says what it is.
     @Test func unattributedDamageIsDegraded() async throws {
+        let directory = try await Self.damagedLog()
+        try await TestApp(data: directory.url).run { client in
+            let ready = try await client.send(.get, "/readyz")
+            #expect(ready.status == 200 && ready.object["status"] as? String == "degraded", "\(ready.text)")
+            #expect((ready.object["unattributed"] as? [String])?.count == 1, "\(ready.text)")
+        }
+    }
+
+    /// On a server that takes keys, `/readyz` without a valid key gives the status and the counts,
+    /// never what failed nor where the data directory is; with a valid key, the details.
+    @Test func readinessDetailsNeedAKey() async throws {
+        let directory = try await Self.damagedLog()
+        let policy = AccessPolicy(keys: [try APIKey(name: "k", secret: "ready-key-0123456789", role: .read, stores: ["other-*"])], metricsPublic: false)
+        try await TestApp(data: directory.url, policy: policy).run { client in
+            for headers in [[:], [HTTPField.Name("api-key")!: "not-a-key"]] as [HTTPFields] {
+                let bare = try await client.send(.get, "/readyz", headers: headers)
+                #expect(bare.status == 200 && bare.object["status"] as? String == "degraded" && bare.object["problems"] as? Int == 1, "\(bare.text)")
+                #expect(Set(bare.object.keys).isSubset(of: ["status", "stores", "problems"]) && !bare.text.contains(directory.url.lastPathComponent), "\(bare.text)")
+            }
+            let keyed = try await client.send(.get, "/readyz", headers: [HTTPField.Name("api-key")!: "ready-key-0123456789"])
+            #expect((keyed.object["unattributed"] as? [String])?.count == 1, "\(keyed.text)")
+        }
+    }
+
+    /// A data directory whose log has one store's create with its record header destroyed: damage
+    /// whose store cannot be told.
+    static func damagedLog() async throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory("unattributed")
         let data = directory.url
         do {
@@ -29,11 +57,7 @@ import Testing
         var bytes = try Data(contentsOf: segment)
         bytes[6] ^= 0x20
         try bytes.write(to: segment)
-        try await TestApp(data: data).run { client in
-            let ready = try await client.send(.get, "/readyz")
-            #expect(ready.status == 200 && ready.object["status"] as? String == "degraded", "\(ready.text)")
-            #expect((ready.object["unattributed"] as? [String])?.count == 1, "\(ready.text)")
-        }
+        return directory
     }
 
     /// A full disk is 507 Insufficient Storage, not a 503 that hides what it is.

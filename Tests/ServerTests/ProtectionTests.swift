@@ -59,16 +59,47 @@ import TestSupport
     /// certificate made here) and refuses plain HTTP.
     @Test func https() throws {
         let directory = try TemporaryDirectory("tls")
-        let cert = directory.file("cert.pem").path, key = directory.file("key.pem").path
-        let made = try EngramProcess.run(["/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
-                                                     "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
-        try #require(made.status == 0, "\(made.output)")
+        let (cert, key) = try Self.certificate(in: directory)
         let server = try ServerProcess(arguments: ["--tls-cert", cert, "--tls-key", key, "--log-level", "notice"])
         #expect(server.base.scheme == "https")
         let health = try EngramProcess.run(["/usr/bin/curl", "-sS", "--max-time", "10", "--cacert", cert, server.base.appendingPathComponent("healthz").absoluteString])
         #expect(health.status == 0 && health.output.contains("\"ok\""), "\(health.output)")
         let plain = try EngramProcess.run(["/usr/bin/curl", "-sS", "--max-time", "10", "http://\(server.base.host!):\(server.base.port!)/healthz"])
         #expect(plain.status != 0 || !plain.output.contains("\"ok\""), "plain HTTP must not be served: \(plain.output)")
+        #expect(server.stop() == 0)
+    }
+
+    /// A self-signed RSA certificate for 127.0.0.1 and localhost, and its key, made with openssl in
+    /// `directory`: the paths of their PEM files.
+    static func certificate(in directory: TemporaryDirectory) throws -> (cert: String, key: String) {
+        let cert = directory.file("cert.pem").path, key = directory.file("key.pem").path
+        let made = try EngramProcess.run(["/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                                          "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        try #require(made.status == 0, "\(made.output)")
+        return (cert, key)
+    }
+
+    /// TLS 1.2 at least, with forward-secret AEAD suites only: openssl's client forcing TLS 1.1, or
+    /// offering TLS 1.2 with static-RSA suites alone, gets no answer to `GET /healthz`; TLS 1.2 with an
+    /// ECDHE-GCM suite and TLS 1.3 do. (The client's security level is lowered so that it offers what
+    /// it is told to: the server alone refuses.)
+    @Test func tlsVersionsAndSuites() throws {
+        let directory = try TemporaryDirectory("tls")
+        let (cert, key) = try Self.certificate(in: directory)
+        let server = try ServerProcess(arguments: ["--tls-cert", cert, "--tls-key", key, "--log-level", "notice"])
+        func health(_ options: String) throws -> String {
+            let request = #"printf 'GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'"#
+            let command = "\(request) | /usr/bin/openssl s_client -quiet -connect 127.0.0.1:\(server.base.port!) \(options) 2>&1"
+            return try EngramProcess.run(["/bin/sh", "-c", command]).output
+        }
+        for refused in ["-tls1_1 -cipher DEFAULT:@SECLEVEL=0", "-tls1_2 -cipher AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA:@SECLEVEL=0"] {
+            let answer = try health(refused)
+            #expect(!answer.contains(#""ok""#), "\(refused): served \(answer)")
+        }
+        for served in ["-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256", "-tls1_3"] {
+            let answer = try health(served)
+            #expect(answer.contains(#""ok""#), "\(served): \(answer)")
+        }
         #expect(server.stop() == 0)
     }
 

@@ -49,6 +49,7 @@ import Testing
         ("POST /v1/stores/{name}/snapshots/{snapshot}/restore", "/v1/stores/m/snapshots/none.safetensors/restore", nil),
         ("POST /v1/stores/{name}/snapshots/upload", "/v1/stores/u/snapshots/upload", "not a snapshot"),
         ("POST /v1/checkpoint", "/v1/checkpoint", nil),
+        ("GET /v1/info", "/v1/info", nil),
         ("GET /healthz", "/healthz", nil),
         ("GET /readyz", "/readyz", nil),
         ("GET /metrics", "/metrics", nil),
@@ -59,7 +60,7 @@ import Testing
 
     @Test func everyDocumentedOperationIsRoutedWithDocumentedStatuses() async throws {
         let operations = try OpenAPIDocument.load().operations
-        #expect(operations.count == 21, "\(operations.keys.sorted())")
+        #expect(operations.count == 22, "\(operations.keys.sorted())")
         #expect(Set(Self.tour.map(\.0)) == Set(operations.keys), "the tour must visit every documented operation")
         let calls = Self.calls
         try await TestApp().run { client in
@@ -87,9 +88,9 @@ import Testing
     }
 
     /// The operations about one store (a key limited to other stores gets 403), and the server-wide
-    /// checkpoint (403 too for such a key).
+    /// checkpoint and metrics (403 too for such a key).
     static func scoped(_ operation: String) -> Bool {
-        operation.contains("/v1/stores/{name}") || operation == "POST /v1/checkpoint"
+        operation.contains("/v1/stores/{name}") || operation == "POST /v1/checkpoint" || operation == "GET /metrics"
     }
 
     @Test func keysLimitsAndLinksAreDocumented() throws {

@@ -23,7 +23,7 @@ struct TestApp {
         let registry = try StoreRegistry.open(DataDirectory(self.data), checkpointBytes: 0, limits: storeLimits).registry
         service = EngramService(
             stores: StoreHost(registry: registry), recalls: ComputePool(width: recallThreads, queue: limits.maxQueuedRecalls),
-            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI(), limits: limits, policy: policy, maxBatch: maxBatch, batchDelay: batchDelay)
+            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI(), limits: limits, storeLimits: storeLimits, policy: policy, maxBatch: maxBatch, batchDelay: batchDelay)
     }
 
     /// An app over `service` as it is (e.g. still recovering).

@@ -1,4 +1,9 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `engram serve`'s API keys and TLS.
 struct AuthOptions: ParsableArguments {
@@ -28,8 +33,16 @@ struct AuthOptions: ParsableArguments {
         }
     }
 
-    /// Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
+    /// Whether `host` is a loopback address: `localhost`, an IPv4 address in 127.0.0.0/8 written as
+    /// four decimal numbers, or the IPv6 address ::1 (bracketed or not). Parsed as an address, not
+    /// matched as text: `127.example.org` is a name that may resolve anywhere.
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        if host.lowercased() == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, bare, &v6) == 1 else { return false }
+        return withUnsafeBytes(of: &v6) { bytes in bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1 }
     }
 }

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import NIOCore
 import NIOSSL
 import ServiceLifecycle
 import Store
@@ -33,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
     @OptionGroup(title: "API keys and TLS") var auth: AuthOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
+    @OptionGroup(title: "Connections") var connections: ConnectionOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -55,7 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard checkpointBytes >= 0 else { throw ValidationError("--checkpoint-bytes must be 0 or more") }
         guard keepSnapshots >= 1 else { throw ValidationError("--keep-snapshots must be at least 1") }
         let directory = URL(fileURLWithPath: data ?? environment["ENGRAM_DATA"] ?? "./data")
-        let serviceLimits = try limits.service(), storeLimits = try limits.store()
+        let serviceLimits = try limits.service(), storeLimits = try limits.store(), connectionLimits = try connections.limits()
         let policy: AccessPolicy
         do { policy = try auth.policy() } catch let error as KeyConfigurationError { throw ValidationError(error.description) }
         let insecure = Environment.flag(auth.insecureNoAuth, "ENGRAM_INSECURE_NO_AUTH")
@@ -90,7 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
         let stores = StoreHost()
         let service = EngramService(
             stores: stores, recalls: ComputePool(width: computeThreads, queue: serviceLimits.maxQueuedRecalls), metrics: ServerMetrics(),
-            openAPI: try EngramService.bundledOpenAPI(), limits: serviceLimits, policy: policy,
+            openAPI: try EngramService.bundledOpenAPI(), limits: serviceLimits, storeLimits: storeLimits, connectionLimits: connectionLimits, policy: policy,
             maxBatch: maxBatch, batchDelay: .microseconds(batchDelay), productThreads: BLAS.threads)
         let recovery = Task {
             do {
@@ -104,7 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
         let scheme = tls == nil ? "http" : "https"
         let app = Application(
             router: Router.engram(service),
-            server: try Self.server(tls: tls),
+            server: try Self.server(tls: tls, limits: connectionLimits),
             configuration: .init(address: .hostname(host, port: port), serverName: "engram"),
             onServerRunning: { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
@@ -114,7 +116,15 @@ struct ServeCommand: AsyncParsableCommand {
             },
             logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+            // The socket could not be bound: say where, not `bind(descriptor:ptr:bytes:)`.
+            let reason = error.errnoCode == EADDRINUSE
+                ? "the address is already in use (another server?); choose another port with --port or ENGRAM_PORT"
+                : String(cString: strerror(error.errnoCode))
+            throw CommandFailure("cannot listen on \(host) port \(port): \(reason)")
+        }
         await recovery.value
         try await service.recalls.shutdown()
         if let registry = stores.ready {
@@ -125,17 +135,16 @@ struct ServeCommand: AsyncParsableCommand {
         logger.notice("stopped")
     }
 
-    /// Plain HTTP/1.1, or HTTPS with the PEM certificate chain and key given; connections close when
-    /// their client closes its side (`ClientCloseHandler`).
-    private static func server(tls: (cert: String, key: String)?) throws -> HTTPServerBuilder {
-        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ClientCloseHandler()]))
-        guard let tls else { return http1 }
-        do {
-            let chain = try NIOSSLCertificate.fromPEMFile(tls.cert).map { NIOSSLCertificateSource.certificate($0) }
-            let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem)))
-            return try .tls(http1, tlsConfiguration: configuration)
-        } catch {
-            throw ValidationError("cannot use the TLS certificate \(tls.cert) and key \(tls.key): \(error)")
+    /// Plain HTTP/1.1, or HTTPS with the PEM certificate chain and key given (`ServerTLS`); connections
+    /// close when their client closes its side (`ClientCloseHandler`), and are capped and timed
+    /// (`GuardedChannel`).
+    private static func server(tls: (cert: String, key: String)?, limits: ConnectionLimits) throws -> HTTPServerBuilder {
+        let configuration = try tls.map { try ServerTLS.configuration(cert: $0.cert, key: $0.key) }
+        let gate = ConnectionGate(limit: limits.maxConnections)
+        return HTTPServerBuilder { responder in
+            let http1 = HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [ClientCloseHandler()]))
+            guard let configuration else { return GuardedChannel(base: http1, limits: limits, gate: gate) }
+            return GuardedChannel(base: try TLSChannel(http1, tlsConfiguration: configuration), limits: limits, gate: gate)
         }
     }
 

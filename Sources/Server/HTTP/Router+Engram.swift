@@ -15,6 +15,8 @@ extension Router<EngramRequestContext> {
         RecallRoutes(service: service).register(on: router)
         SnapshotRoutes(service: service).register(on: router)
         OperationsRoutes(service: service).register(on: router)
+        InfoRoutes(service: service).register(on: router)
+        MethodNotAllowedRoutes(openAPI: service.openAPI).register(on: router)
         return router
     }
 }

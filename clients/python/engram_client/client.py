@@ -32,6 +32,8 @@ NPZ = "application/x-npz"
 DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
 #: The server's default `--max-memories-per-request`.
 DEFAULT_MAX_MEMORIES_PER_REQUEST = 100_000
+#: The server's default `--max-queries`, assumed when a server does not report its limits (/v1/info).
+DEFAULT_MAX_QUERIES = 4096
 #: Bytes of ids one add request carries in its query string, at most.
 DEFAULT_MAX_IDS_BYTES = 64 * 1024
 
@@ -259,6 +261,9 @@ class Engram:
             below it.
         max_memories_per_request: The server's ``--max-memories-per-request``: the most rows per add
             or forget request.
+        max_queries: The most queries per recall, or points per energy, request: recalls and energies
+            of more are cut into several requests. By default the server's ``max_queries``, read from
+            ``GET /v1/info`` on the first recall or energy (4096 from a server that does not report it).
         session: A ``requests.Session`` to send with (one is made when absent).
     """
 
@@ -272,6 +277,7 @@ class Engram:
         max_retry_wait: float = 30.0,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         max_memories_per_request: int = DEFAULT_MAX_MEMORIES_PER_REQUEST,
+        max_queries: Optional[int] = None,
         session: Optional[requests.Session] = None,
     ) -> None:
         self.url = url.rstrip("/")
@@ -280,6 +286,7 @@ class Engram:
         self.max_retry_wait = max_retry_wait
         self.max_body_bytes = max_body_bytes
         self.max_memories_per_request = max_memories_per_request
+        self._max_queries = max_queries
         self.session = session if session is not None else requests.Session()
         self._headers: Dict[str, str] = {}
         if api_key is not None:
@@ -352,6 +359,24 @@ class Engram:
             response.close()
             raise failure
 
+    # -- the server --------------------------------------------------------------------------------
+
+    def info(self) -> Dict[str, Any]:
+        """The server's ``{"version", "limits"}``: its version and every limit in force, by flag name."""
+        return dict(self.request("GET", "/v1/info").json())
+
+    @property
+    def max_queries(self) -> int:
+        """The most queries (or points) one request may carry: as given, else the server's (asked once)."""
+        if self._max_queries is None:
+            try:
+                self._max_queries = int(self.info()["limits"]["max_queries"])
+            except EngramError as error:
+                if error.status not in (404, 405):
+                    raise
+                self._max_queries = DEFAULT_MAX_QUERIES
+        return self._max_queries
+
     # -- stores ------------------------------------------------------------------------------------
 
     def create_store(self, name: str, kind: str, dim: int, beta: float, **config: Any) -> "Store":
@@ -422,14 +447,15 @@ class Store:
 
     # -- memories ----------------------------------------------------------------------------------
 
-    def _chunk_rows(self, dim: int, itemsize: int, chunk_size: Optional[int]) -> int:
-        """Rows per request: ``chunk_size`` when given, else as many as the server's limits allow."""
+    def _chunk_rows(self, dim: int, itemsize: int, chunk_size: Optional[int], most: Optional[int] = None) -> int:
+        """Rows per request: ``chunk_size`` when given, else as many as the server's body limit and
+        ``most`` (by default its memories-per-request limit) allow."""
         if chunk_size is not None:
             if chunk_size < 1:
                 raise ValueError("chunk_size must be at least 1")
             return chunk_size
         by_bytes = (self.client.max_body_bytes - 1024) // max(1, dim * itemsize)
-        return max(1, min(self.client.max_memories_per_request, by_bytes))
+        return max(1, min(self.client.max_memories_per_request if most is None else most, by_bytes))
 
     def _chunks(
         self, count: int, rows: int, ids: Optional[Sequence[str]]
@@ -547,8 +573,40 @@ class Store:
             clamp: bool [D] (every query) or [B, D]: True entries are held fixed.
             tolerance: With tolerance > 0 a query stops once no entry moved by that much.
             trace: Return the energy traces (``energies``).
+
+        More queries than the server takes in one request (its ``max_queries``, or its body limit)
+        are sent in several requests and their results joined in order; ``version`` is then the last
+        request's.
         """
         q = _rows(queries, "queries")
+        masks = None if clamp is None else np.asarray(clamp, dtype=np.bool_)
+        per = self._chunk_rows(q.shape[1], q.itemsize, None, most=self.client.max_queries)
+        parts = []
+        for start in range(0, q.shape[0], per):
+            part_clamp = masks[start:start + per] if masks is not None and masks.ndim == 2 else masks
+            parts.append(self._recall(q[start:start + per], depth, alpha, part_clamp, tolerance, trace))
+        if len(parts) == 1:
+            return parts[0]
+        nearest = None
+        if parts[0].nearest is not None:
+            nearest = Nearest(
+                index=np.concatenate([p.nearest.index for p in parts]),  # type: ignore[union-attr]
+                id=np.concatenate([p.nearest.id for p in parts]),  # type: ignore[union-attr]
+                distance=np.concatenate([p.nearest.distance for p in parts]),  # type: ignore[union-attr]
+            )
+        return RecallResult(
+            states=np.concatenate([p.states for p in parts]),
+            energy=np.concatenate([p.energy for p in parts]),
+            energies=None if parts[0].energies is None else np.concatenate([p.energies for p in parts]),  # type: ignore[misc]
+            steps=np.concatenate([p.steps for p in parts]),
+            nearest=nearest,
+            version=parts[-1].version,
+        )
+
+    def _recall(
+        self, q: np.ndarray, depth: int, alpha: float, clamp: Optional[np.ndarray], tolerance: float, trace: bool
+    ) -> RecallResult:
+        """One recall request of the queries ``q``."""
         params = {
             "depth": str(int(depth)),
             "alpha": _number(alpha),
@@ -558,7 +616,7 @@ class Store:
         if clamp is None:
             body, content_type = _npy(q), NPY
         else:
-            body, content_type = _npz({"queries": q, "clamp": np.asarray(clamp, dtype=np.bool_)}), NPZ
+            body, content_type = _npz({"queries": q, "clamp": clamp}), NPZ
         response = self.client.request(
             "POST", f"{self._path}/recall", data=body, params=params, content_type=content_type, accept=NPZ
         )
@@ -578,8 +636,23 @@ class Store:
         )
 
     def energy(self, points: ArrayLike, gradients: bool = False) -> EnergyResult:
-        """The energy at each point ([B, D], or [D] for one), and its gradient when ``gradients``."""
+        """The energy at each point ([B, D], or [D] for one), and its gradient when ``gradients``.
+
+        More points than one request takes are sent in several, as :meth:`recall` sends queries.
+        """
         p = _rows(points, "points")
+        per = self._chunk_rows(p.shape[1], p.itemsize, None, most=self.client.max_queries)
+        parts = [self._energy(p[start:start + per], gradients) for start in range(0, p.shape[0], per)]
+        if len(parts) == 1:
+            return parts[0]
+        return EnergyResult(
+            energies=np.concatenate([part.energies for part in parts]),
+            gradients=None if parts[0].gradients is None else np.concatenate([part.gradients for part in parts]),  # type: ignore[misc]
+            version=parts[-1].version,
+        )
+
+    def _energy(self, p: np.ndarray, gradients: bool) -> EnergyResult:
+        """One energy request at the points ``p``."""
         response = self.client.request(
             "POST", f"{self._path}/energy", data=_npy(p), params={"gradients": _flag(gradients)},
             content_type=NPY, accept=NPZ,

@@ -4,7 +4,7 @@ import Hummingbird
 
 /// Checks every request's API key (`api-key: KEY` or `Authorization: Bearer KEY`) against the
 /// policy: 401 without a valid key, 403 for a key without the right (a read-only key on a write, a
-/// scoped key on another store or on a server-wide operation). `/healthz` and `/readyz` stay open;
+/// scoped key on another store or on a server-wide operation, /metrics included). `/healthz` and `/readyz` stay open;
 /// `/metrics` too with `--metrics-public`. The key's rights go into the context for the routes (the
 /// store list shows only the stores a key may see).
 struct AuthMiddleware: RouterMiddleware {
@@ -28,7 +28,7 @@ struct AuthMiddleware: RouterMiddleware {
         }
         if let store = Self.storeName(segments) {
             guard key.allows(store: store) else { throw Problem(.forbidden, "this API key may not use store '\(store)'") }
-        } else if segments.first == "v1", segments != ["v1", "stores"], !key.allowsEveryStore {
+        } else if Self.concernsEveryStore(segments), !key.allowsEveryStore {
             throw Problem(.forbidden, "this API key is limited to some stores; /\(segments.joined(separator: "/")) concerns every store")
         }
         var context = context
@@ -50,6 +50,13 @@ struct AuthMiddleware: RouterMiddleware {
         if method == .get || method == .head { return false }
         let computes = segments.count == 4 && storeName(segments) != nil && (segments[3] == "recall" || segments[3] == "energy")
         return !(method == .post && computes)
+    }
+
+    /// Whether a path that names no store concerns every store, so that a key limited to some stores
+    /// may not use it: the operations under /v1 (but the store list, which shows such a key its own
+    /// stores, and /v1/info) and /metrics (its counts are server-wide).
+    static func concernsEveryStore(_ segments: [String]) -> Bool {
+        (segments.first == "v1" && segments != ["v1", "stores"] && segments != ["v1", "info"]) || segments == ["metrics"]
     }
 
     /// The store a `/v1/stores/{name}…` path names (the raw segment, as the router takes it).
