@@ -61,18 +61,23 @@ package struct RandomFeatures: Sendable {
     /// F, the length of φ(x) and of T.
     package var featureCount: Int { kernel.multiplicity * count }
 
-    /// Rows `rows` of a matrix of standard normals [rows.count, dim] from one Philox stream.
+    /// Rows `rows` of a matrix of standard normals [rows.count, dim] from one Philox stream, each
+    /// normal rounded once from Double to Float (Ω is made in Float: no Double copy of it is held).
     package static func gaussianRows(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32) -> [Float] {
-        gaussianRowsDouble(generator, rows: rows, dim: dim, stream: stream).map { Float($0) }
+        gaussianRows(generator, rows: rows, dim: dim, stream: stream, as: Float.self)
     }
 
     /// As `gaussianRows`, in Double.
     static func gaussianRowsDouble(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32) -> [Double] {
-        var out = [Double](repeating: 0, count: rows.count * dim)
+        gaussianRows(generator, rows: rows, dim: dim, stream: stream, as: Double.self)
+    }
+
+    private static func gaussianRows<T: BinaryFloatingPoint>(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32, as _: T.Type) -> [T] {
+        var out = [T](repeating: 0, count: rows.count * dim)
         for (r, i) in rows.enumerated() {
             for block in stride(from: 0, to: dim, by: 4) {
                 let z = generator.normals((UInt32(block / 4), UInt32(i), stream, 0))
-                for lane in 0..<Swift.min(4, dim - block) { out[r * dim + block + lane] = z[lane] }
+                for lane in 0..<Swift.min(4, dim - block) { out[r * dim + block + lane] = T(z[lane]) }
             }
         }
         return out
