@@ -37,8 +37,8 @@ let package = Package(
         ),
         // The vector loops, written once over macros (header only); the SIMD targets below instantiate them.
         .target(name: "CVectorMathLoops"),
-        // SLEEF's AVX-512 loops. Compiled with -mavx512f so that sleef.h declares its 512-bit
-        // functions; called only after CVectorMath has checked the CPU at run time.
+        // SLEEF's AVX-512 loops. Compiled with -mavx512f (so that sleef.h declares its 512-bit
+        // functions) and -mavx512dq; called only after CVectorMath has checked the CPU for both at run time.
         .target(
             name: "CVectorMathAVX512",
             dependencies: ["CVectorMathLoops"],

@@ -10,7 +10,8 @@ static int vector_bits = 0;
 static int widest_supported(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) return 512;
+    // The AVX-512 target is compiled with -mavx512f -mavx512dq: both must be there.
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) return 512;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 256;
 #endif
     return 32;
