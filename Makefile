@@ -7,7 +7,7 @@ SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libsleef-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps pydeps build release run test check client-test examples-check fuzz deploy-check spec bench bench-small bench-service examples examples-quick examples-pydeps fixtures clean
+.PHONY: deps pydeps build release run test check client-test examples-check fuzz fuzz-build fuzz-smoke fuzz-long deploy-check spec bench bench-small bench-service examples examples-quick examples-pydeps fixtures clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -29,7 +29,7 @@ run: release
 
 # Every test: the Swift suites, the Python client and the examples (--quick) against the built server, then schemathesis against it, then the deployment
 # checks (a static release build, as the Dockerfile makes it).
-test: check client-test examples-check fuzz deploy-check
+test: check client-test examples-check fuzz fuzz-smoke deploy-check
 
 # The Swift suites alone (unit, in-process HTTP, and the built server as a process).
 check: deps spec pydeps
@@ -40,6 +40,21 @@ check: deps spec pydeps
 fuzz: deps
 	$(SWIFT) build
 	bash .ci/schemathesis.sh .build/debug/engram
+
+# The parsers under libFuzzer (fuzz/): the safetensors, .npy, .npz, numeric JSON and log frame readers
+# and key-pattern matching, each built with -sanitize=fuzzer,address (fuzz/build.sh) and run from its
+# seed corpus in fuzz/corpus/ (fuzz/run.sh prints executions per second and in total). fuzz-smoke
+# runs each target for FUZZ_SECONDS (20 s; `make test` runs it), fuzz-long for FUZZ_LONG_SECONDS (10 minutes).
+FUZZ_SECONDS ?= 20
+FUZZ_LONG_SECONDS ?= 600
+fuzz-build: build
+	bash fuzz/build.sh
+
+fuzz-smoke: fuzz-build
+	bash fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-long: fuzz-build
+	bash fuzz/run.sh $(FUZZ_LONG_SECONDS)
 
 # deploy/: the runtime image's packages provide every library the release binary links; the
 # manifests and the systemd unit parse.

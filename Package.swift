@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
+        // Property tests of the codecs' round trips (FormatsTests only).
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
     ],
     targets: [
         // OpenBLAS's CBLAS interface (Linux). On Apple platforms Core uses Accelerate instead.
@@ -112,7 +114,10 @@ let package = Package(
         // seeded data, `.npy` bytes, a manual clock and the `engram` process launcher.
         .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "TestSupport"]),
-        .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(
+            name: "FormatsTests",
+            dependencies: ["Formats", "TestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Core", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "ServerTests",

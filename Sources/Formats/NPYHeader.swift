@@ -88,7 +88,8 @@ package struct NPYHeader: Equatable {
                 var digits = ""
                 while let c = peek, ("0"..."9").contains(c) { digits.unicodeScalars.append(c); at += 1 }
                 if peek == "L" { at += 1 }
-                guard let n = Int(digits) else { throw NPYError("the shape must be a tuple of non-negative integers") }
+                guard !digits.isEmpty else { throw NPYError("the shape must be a tuple of non-negative integers") }
+                guard let n = Int(digits) else { throw NPYError("the shape entry \(digits) is too large") }
                 out.append(n)
                 skipSpace()
                 if peek == "," { at += 1 } else if peek != close { throw NPYError("the shape must be a tuple of non-negative integers") }

@@ -6,12 +6,20 @@ package struct NPYReader {
     package let header: NPYHeader
     /// The bytes after the header: the elements in C order (their count is checked by `floats()`).
     package let data: UnsafeRawBufferPointer
+    /// The number of elements of the shape: its product, checked not to overflow `Int`.
+    package let count: Int
+
+    /// The most elements `floats()` converts (Int32.max).
+    package static let maxElements = Int(Int32.max)
+    /// The longest header read (numpy itself refuses headers over 10 000 bytes unless told otherwise).
+    package static let maxHeaderBytes = 1 << 16
 
     /// The element types read, with their sizes in bytes: float32/float64, bool and integers.
     private static let itemSizes: [String: Int] = ["<f4": 4, "<f8": 8, "|b1": 1, "|u1": 1, "|i1": 1, "<i4": 4, "<i8": 8]
 
     /// Reads the magic, the version and the header of `bytes`. Throws `NPYError` for bytes that are not
-    /// a `.npy` file, a header that is truncated or not a dict, Fortran order, or big-endian data.
+    /// a `.npy` file, a header that is truncated, longer than `maxHeaderBytes` or not a dict, a shape
+    /// whose element count overflows `Int`, Fortran order, or big-endian data.
     package init(_ bytes: UnsafeRawBufferPointer) throws {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
         guard bytes.count >= 10, bytes.prefix(6).elementsEqual(magic) else { throw NPYError("not a .npy file (no \\x93NUMPY magic)") }
@@ -28,6 +36,7 @@ package struct NPYReader {
         default:
             throw NPYError(".npy version \(major).\(bytes[7]) is not supported (1.0 to 3.0 are)")
         }
+        guard headerLength <= Self.maxHeaderBytes else { throw NPYError("the .npy header is \(headerLength) bytes, more than \(Self.maxHeaderBytes)") }
         guard bytes.count >= headerStart + headerLength else { throw NPYError("the .npy header is truncated") }
         let headerBytes = UnsafeRawBufferPointer(rebasing: bytes[headerStart..<(headerStart + headerLength)])
         let text = major == 3 ? String(validating: headerBytes, as: UTF8.self) : String(headerBytes.map { Character(Unicode.Scalar($0)) })
@@ -35,6 +44,13 @@ package struct NPYReader {
         let header = try NPYHeader(parsing: text)
         guard !header.fortranOrder else { throw NPYError("Fortran-ordered arrays are not supported: save with np.ascontiguousarray") }
         if header.descr.hasPrefix(">") { throw NPYError("big-endian arrays (\(header.descr)) are not supported: convert with arr.astype('<\(header.descr.dropFirst())')") }
+        var count = 1
+        for dim in header.shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            guard !overflow else { throw NPYError("the shape \(header.shape) is too large: its element count overflows") }
+            count = product
+        }
+        self.count = count
         self.header = header
         data = UnsafeRawBufferPointer(rebasing: bytes[(headerStart + headerLength)...])
     }
@@ -49,12 +65,7 @@ package struct NPYReader {
         guard let itemSize = Self.itemSizes[header.descr] else {
             throw NPYError("dtype '\(header.descr)' is not supported (float32, float64, bool and integer arrays are)")
         }
-        var count = 1
-        for dim in header.shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
-            guard !overflow, product <= Int(Int32.max) else { throw NPYError("the shape \(header.shape) is too large") }
-            count = product
-        }
+        guard count <= Self.maxElements else { throw NPYError("the shape \(header.shape) is too large: more than \(Self.maxElements) elements") }
         guard data.count == count * itemSize else {
             throw NPYError("the data holds \(data.count) bytes, but shape \(header.shape) of \(header.descr) needs \(count * itemSize)")
         }

@@ -6,8 +6,16 @@ package enum NPZArchive {
     /// The arrays of `bytes` by name (without `.npy`), each pointing into `bytes`, found through the
     /// zip's central directory. Throws `NPYError` for bytes that are not a zip archive, a truncated or
     /// damaged one, zip64, a compressed (`np.savez_compressed`) or encrypted entry, an entry that is not
-    /// a `.npy` file or fails its CRC-32, and a name given twice.
-    package static func entries(_ bytes: UnsafeRawBufferPointer) throws -> [String: UnsafeRawBufferPointer] {
+    /// a `.npy` file, a name given twice, entries whose bytes (local header and data) overlap, and an
+    /// entry that fails its CRC-32.
+    ///
+    /// The work is bounded by the size of `bytes`: everything the central directory says (names,
+    /// duplicates, methods, where each entry lies and that no two overlap) is checked before any data
+    /// is read, so the CRC-32s, computed last through `checksum`, cover each byte at most once.
+    package static func entries(
+        _ bytes: UnsafeRawBufferPointer,
+        checksum: (UnsafeRawBufferPointer) -> UInt32 = { CRC32.checksum($0) }
+    ) throws -> [String: UnsafeRawBufferPointer] {
         func u16(_ at: Int) -> Int { Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self))) }
         func u32(_ at: Int) -> Int { Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
         // The end-of-central-directory record: 22 bytes, then a comment of at most 65535.
@@ -18,7 +26,9 @@ package enum NPZArchive {
         let count = u16(end + 10), directoryStart = u32(end + 16)
         guard count != 0xFFFF, directoryStart != 0xFFFF_FFFF else { throw NPYError("zip64 .npz archives are not supported") }
         let damaged = NPYError("the .npz is truncated or its central directory is damaged")
-        var arrays: [String: UnsafeRawBufferPointer] = [:]
+        // Each entry: its name without `.npy`, its stored CRC, where its local header starts and its data.
+        var found: [(array: String, crc: UInt32, local: Int, data: Range<Int>)] = []
+        var names: Set<String> = []
         var at = directoryStart
         for _ in 0..<count {
             guard at + 46 <= end, u32(at) == 0x0201_4B50 else { throw damaged }
@@ -29,14 +39,24 @@ package enum NPZArchive {
             guard size != 0xFFFF_FFFF, local != 0xFFFF_FFFF else { throw NPYError("entry '\(name)' is zip64, which is not supported") }
             guard flags & 1 == 0 else { throw NPYError("entry '\(name)' is encrypted") }
             guard method == 0 else { throw NPYError("entry '\(name)' is compressed (method \(method)): send np.savez, not np.savez_compressed") }
+            guard name.hasSuffix(".npy") else { throw NPYError("entry '\(name)' is not a .npy file") }
+            guard names.insert(name).inserted else { throw NPYError("entry '\(name)' is there twice") }
             guard local + 30 <= bytes.count, u32(local) == 0x0403_4B50 else { throw damaged }
             let start = local + 30 + u16(local + 26) + u16(local + 28)
             guard start + size <= bytes.count else { throw NPYError("entry '\(name)' is truncated") }
-            let data = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + size)])
-            guard CRC32.checksum(data) == UInt32(crc) else { throw NPYError("entry '\(name)' fails its CRC-32 check") }
-            guard name.hasSuffix(".npy") else { throw NPYError("entry '\(name)' is not a .npy file") }
-            guard arrays.updateValue(data, forKey: String(name.dropLast(4))) == nil else { throw NPYError("entry '\(name)' is there twice") }
+            found.append((String(name.dropLast(4)), UInt32(crc), local, start..<(start + size)))
             at = next
+        }
+        // No two entries may share a byte, from the local header to the data's end.
+        let ordered = found.sorted { $0.local < $1.local }
+        for (previous, entry) in zip(ordered, ordered.dropFirst()) where entry.local < previous.data.upperBound {
+            throw NPYError("entries '\(previous.array).npy' and '\(entry.array).npy' overlap")
+        }
+        var arrays: [String: UnsafeRawBufferPointer] = [:]
+        for entry in found {
+            let data = UnsafeRawBufferPointer(rebasing: bytes[entry.data])
+            guard checksum(data) == entry.crc else { throw NPYError("entry '\(entry.array).npy' fails its CRC-32 check") }
+            arrays[entry.array] = data
         }
         return arrays
     }

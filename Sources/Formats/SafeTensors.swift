@@ -50,12 +50,14 @@ package enum SafeTensors {
     }
 
     /// Parses and checks the header of a file of `fileSize` bytes whose start is `bytes`: a sane
-    /// length, a JSON object, known dtypes, shapes matching their byte ranges, ranges inside the file
-    /// that cover the data exactly, without holes or overlaps. Throws `SafeTensorsError` saying what is wrong.
+    /// length, a JSON object, known dtypes, shapes of non-negative integers (not `1.5`, not `true`)
+    /// whose element count and byte size fit in `Int`, matching their byte ranges, ranges inside the
+    /// file that cover the data exactly, without holes or overlaps. Every size is computed with
+    /// overflow-reporting arithmetic. Throws `SafeTensorsError` saying what is wrong.
     package static func parse(_ bytes: UnsafeRawBufferPointer, fileSize: Int) throws -> Parsed {
         guard bytes.count >= 8 else { throw SafeTensorsError("the file is \(bytes.count) bytes, shorter than a safetensors header") }
         let length = UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))
-        guard length <= UInt64(maxHeaderBytes), Int(length) <= bytes.count - 8 else {
+        guard length <= UInt64(maxHeaderBytes), Int(length) <= bytes.count - 8, bytes.count <= fileSize else {
             throw SafeTensorsError("the header length \(length) does not fit in a file of \(fileSize) bytes")
         }
         let headerData = Data(UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + Int(length))]))
@@ -68,15 +70,23 @@ package enum SafeTensors {
             metadata = strings
         }
         let dataStart = 8 + Int(length)
+        let dataBytes = fileSize - dataStart
         var tensors: [String: Tensor] = [:]
         for (name, value) in json where name != "__metadata__" {
             guard let info = value as? [String: Any], let dtype = info["dtype"] as? String, let size = elementSize(dtype),
-                  let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), shape.count == (info["shape"] as? [Any])?.count,
-                  let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), offsets.count == 2
-            else { throw SafeTensorsError("tensor '\(name)' has no valid dtype, shape and data_offsets") }
+                  let shape = integers(info["shape"]), let offsets = integers(info["data_offsets"]), offsets.count == 2
+            else { throw SafeTensorsError("tensor '\(name)' has no valid dtype, shape and data_offsets (lists of integers)") }
             guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1] else { throw SafeTensorsError("tensor '\(name)' has a negative shape or bad offsets") }
-            let elements = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
-            guard elements < Int.max / 8, elements * size == offsets[1] - offsets[0] else {
+            guard offsets[1] <= dataBytes else {
+                throw SafeTensorsError("tensor '\(name)' ends at byte \(offsets[1]) of the data, beyond the file's \(dataBytes)")
+            }
+            var byteCount = size
+            for dim in shape {
+                let (product, overflow) = byteCount.multipliedReportingOverflow(by: dim)
+                guard !overflow else { throw SafeTensorsError("tensor '\(name)': shape \(shape) of \(dtype) is too large") }
+                byteCount = product
+            }
+            guard byteCount == offsets[1] - offsets[0] else {
                 throw SafeTensorsError("tensor '\(name)': shape \(shape) of \(dtype) does not match its \(offsets[1] - offsets[0]) bytes")
             }
             tensors[name] = Tensor(name: name, dtype: dtype, shape: shape, range: offsets[0]..<offsets[1])
@@ -86,9 +96,24 @@ package enum SafeTensors {
             guard tensor.range.lowerBound == covered else { throw SafeTensorsError("the tensors' data has a hole or an overlap at byte \(covered)") }
             covered = tensor.range.upperBound
         }
-        guard dataStart + covered == fileSize else {
-            throw SafeTensorsError("the tensors cover \(covered) bytes of data, the file has \(fileSize - dataStart): truncated or padded")
+        guard covered == dataBytes else {
+            throw SafeTensorsError("the tensors cover \(covered) bytes of data, the file has \(dataBytes): truncated or padded")
         }
         return Parsed(metadata: metadata, tensors: tensors, dataStart: dataStart)
+    }
+
+    /// `value` as a list of integers that fit in `Int`, or nil: a number written with a fraction or an
+    /// exponent (`1.5`, `2.0`, `1e3`), a boolean, or one beyond `Int`'s range is not an integer.
+    private static func integers(_ value: Any?) -> [Int]? {
+        guard let list = value as? [Any] else { return nil }
+        var out: [Int] = []
+        out.reserveCapacity(list.count)
+        for item in list {
+            // JSONSerialization gives integers as NSNumbers of an integer type, fractions as "d", booleans as "c".
+            guard let number = item as? NSNumber, !["d", "f", "c", "B"].contains(String(cString: number.objCType)),
+                  let integer = item as? Int else { return nil }
+            out.append(integer)
+        }
+        return out
     }
 }

@@ -49,6 +49,10 @@ import TestSupport
         ("{'descr': '<f4', 'fortran_order': False, 'shape': (1, x), }", "shape"),
         ("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", "needs 12"),
         ("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", "too large"),
+        ("{'descr': '<f4', 'fortran_order': False, 'shape': (3037000500, 3037000500), }", "too large"),
+        ("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", "the shape entry 99999999999999999999 is too large"),
+        ("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", "non-negative integers"),
+        ("{'descr': '<f4', 'fortran_order': False, 'shape': (1.5,), }", "non-negative integers"),
         ("not a dict", "expected '{'"),
     ])
     func refusesBadHeaders(header: String, message: String) {
@@ -66,6 +70,16 @@ import TestSupport
         var wrongVersion = good
         wrongVersion[6] = 9
         #expect(throws: NPYError.self) { try NPYArray(npy: wrongVersion) }
+    }
+
+    /// A version 2 or 3 header length (4 bytes) is checked before the header is read: one over
+    /// `maxHeaderBytes`, and one beyond the file, are refused without a trap.
+    @Test(arguments: [UInt8(2), 3])
+    func refusesHeaderLengthsFromTheFile(major: UInt8) {
+        for length in [UInt32(NPYReader.maxHeaderBytes + 1), .max] {
+            let data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, major, 0]) + NPYBytes.bytes(of: length) + Data("{}".utf8)
+            #expect { try NPYArray(npy: data) } throws: { "\($0)".contains("more than \(NPYReader.maxHeaderBytes)") }
+        }
     }
 
     /// float64 values beyond float32's range are refused rather than turned into infinity.

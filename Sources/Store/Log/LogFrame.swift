@@ -16,6 +16,9 @@ package enum LogFrame {
     static let overhead = fixedHeader + 8
     /// Bytes of the largest header a frame can have (a name of 65 535 bytes and its CRC).
     static let largestHeader = fixedHeader + Int(UInt16.max) + 4
+    /// The largest sequence number a frame may carry (2^63 − 1): a reader and a writer can always add
+    /// one to it without overflow.
+    static let largestSequence = UInt64(Int64.max)
 
     /// The frame's bytes before the payload (header and its CRC).
     static func header(sequence: UInt64, store: String, kind: UInt8, payloadLength: Int) -> [UInt8] {
@@ -53,6 +56,8 @@ package enum LogFrame {
         case invalid(String)
     }
 
+    /// The frame at `offset`: every length is read from the header and checked against the bytes
+    /// before it is used, and a sequence number over `largestSequence` makes the header invalid.
     static func probe(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Probe {
         guard bytes.count - offset >= fixedHeader else { return .short }
         func load<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T { T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + at, as: T.self)) }
@@ -64,7 +69,9 @@ package enum LogFrame {
         guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[offset..<headerEnd])) == stored else {
             return .invalid("record header checksum mismatch")
         }
+        let sequence = load(4, UInt64.self)
+        guard sequence <= largestSequence else { return .invalid("record sequence number \(sequence) is over \(largestSequence)") }
         let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(offset + fixedHeader)..<headerEnd]), as: UTF8.self)
-        return .header(Header(sequence: load(4, UInt64.self), kind: load(12, UInt8.self), store: name, payloadStart: headerEnd + 4, payloadLength: payloadLength))
+        return .header(Header(sequence: sequence, kind: load(12, UInt8.self), store: name, payloadStart: headerEnd + 4, payloadLength: payloadLength))
     }
 }

@@ -34,7 +34,9 @@ enum LogReader {
         return result
     }
 
-    private static func read(_ bytes: UnsafeRawBufferPointer, name: String, isLast: Bool, expected: inout UInt64?, into result: inout Result) {
+    /// The reading of one segment's `bytes` (file `name`), `isLast` when a torn tail may be cut from it,
+    /// continuing the sequence from `expected`, into `result`. Never traps on any bytes.
+    static func read(_ bytes: UnsafeRawBufferPointer, name: String, isLast: Bool, expected: inout UInt64?, into result: inout Result) {
         func damage(_ offset: Int, _ reason: String, store: String? = nil, sequence: UInt64? = nil) {
             result.scan.items.append(.damage(LogDamage(file: name, offset: offset, store: store, sequence: sequence, reason: reason)))
         }

@@ -31,25 +31,10 @@ struct APIKey: Sendable {
     static func digest(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Array(secret.utf8))) }
 
     /// Whether this key may touch store `name`.
-    func allows(store name: String) -> Bool { stores.contains { Self.matches(Array(name.utf8)[...], Array($0.utf8)[...]) } }
+    func allows(store name: String) -> Bool { stores.contains { StorePattern($0).matches(name) } }
 
     /// Whether this key may touch every store (needed for server-wide operations).
     var allowsEveryStore: Bool { stores.contains("*") }
-
-    /// Glob matching with `*` and `?`.
-    private static func matches(_ name: ArraySlice<UInt8>, _ pattern: ArraySlice<UInt8>) -> Bool {
-        guard let p = pattern.first else { return name.isEmpty }
-        if p == UInt8(ascii: "*") {
-            var rest = name
-            while true {
-                if matches(rest, pattern.dropFirst()) { return true }
-                guard !rest.isEmpty else { return false }
-                rest = rest.dropFirst()
-            }
-        }
-        guard let n = name.first, p == UInt8(ascii: "?") || p == n else { return false }
-        return matches(name.dropFirst(), pattern.dropFirst())
-    }
 }
 
 /// A keys configuration that cannot be used: said at start, and the server does not start.
