@@ -7,7 +7,7 @@ SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libsleef-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps pydeps build release run test check client-test examples-check fuzz fuzz-build fuzz-smoke fuzz-long deploy-check spec bench bench-small bench-service examples examples-quick examples-pydeps fixtures clean
+.PHONY: deps pydeps build release run test check client-test examples-check hostile fuzz fuzz-build fuzz-smoke fuzz-long deploy-check spec bench bench-small bench-service examples examples-quick examples-pydeps fixtures clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -27,14 +27,23 @@ release: deps
 run: release
 	.build/release/engram serve
 
-# Every test: the Swift suites, the Python client and the examples (--quick) against the built server, then schemathesis against it, then the deployment
+# Every test: the Swift suites, the Python client, the examples (--quick) and the hostile-client suite against the built server, then schemathesis against it, then the deployment
 # checks (a static release build, as the Dockerfile makes it).
-test: check client-test examples-check fuzz fuzz-smoke deploy-check
+test: check client-test examples-check hostile fuzz fuzz-smoke deploy-check
 
 # The Swift suites alone (unit, in-process HTTP, and the built server as a process).
 check: deps spec pydeps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-xctest
+
+# The hostile-client suite (Tests/Hostile/hostile.py): the attacks of issue 18 against the debug server
+# under an address-space cap, each answered 4xx or 503 with the server alive, its memory bounded and
+# /healthz answering; prints each attack's CPU, peak memory and /healthz latencies (about 1 minute).
+# `python3 Tests/Hostile/hostile.py --binary .build/release/engram --report` measures at full sizes.
+hostile: deps
+	$(SWIFT) build --product engram
+	python3 -c "import numpy" 2>/dev/null || python3 -m pip install --quiet numpy
+	python3 Tests/Hostile/hostile.py --binary .build/debug/engram
 
 # Contract fuzzing: schemathesis (installed from PyPI when missing) against the debug server.
 fuzz: deps
