@@ -219,7 +219,8 @@ def request(port: int, method: str, path: str, body: bytes | Iterable[bytes] | N
     """One request on its own connection, written by hand: the body (bytes, or chunks totalling `length`)
     is sent until the server answers, which it may do early (a 401 or 413 before the body is read)."""
     if isinstance(body, (bytes, bytearray)):
-        length, chunks = len(body), iter([bytes(body[i:i + MIB]) for i in range(0, len(body), MIB)])
+        view = memoryview(body)
+        length, chunks = len(body), (view[i:i + MIB] for i in range(0, len(body), MIB))
     else:
         chunks = iter(body or [])
         length = length or 0
@@ -645,7 +646,7 @@ def slowloris_body(ctx: Context) -> str:
 
 
 def beyond_max_connections(ctx: Context) -> str:
-    """Item 8: connections beyond --max-connections are answered 503 at once and closed."""
+    """Item 8: a request on a connection beyond --max-connections is answered 503 at once and closed."""
     held: List[socket.socket] = []
     extra = 8
     info = request(ctx.port, "GET", "/v1/info", key=ADMIN)
@@ -659,6 +660,7 @@ def beyond_max_connections(ctx: Context) -> str:
             held.append(s)
             try:
                 s.settimeout(10)
+                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
                 got.append(str(read_answer(s).status))
             except (ConnectionError, socket.timeout) as error:
                 got.append(f"no answer ({error})")
@@ -820,6 +822,8 @@ def run(args: argparse.Namespace) -> int:
 def one(attack: Attack, ctx: Context, poller: HealthPoller, args: argparse.Namespace) -> Outcome:
     """Runs one attack, measuring the server; restarts the server when the attack left it dead."""
     server = ctx.server
+    if not server.alive():
+        return Outcome(attack, "not run: the server could not be started again", False)
     server.reset_peak()
     cpu0 = server.cpu_seconds()
     started = time.monotonic()
