@@ -15,6 +15,8 @@ package struct StoreLimits: Sendable, Equatable {
     package var maxStoreBytes = 4 << 30
     /// Bytes of numbers all stores together may hold.
     package var maxTotalBytes = 8 << 30
+    /// Bytes of all API snapshots on disk, of living and deleted stores together.
+    package var maxSnapshotDiskBytes = 16 << 30
 
     package init() {}
 

@@ -6,7 +6,9 @@ import Foundation
 /// an interrupted write, removed when the directory is next opened). They outlive the store, so a
 /// deleted store can be restored from one.
 extension StoreRegistry {
-    /// Takes a snapshot of the store's current (durable) state. Returns what was written.
+    /// Takes a snapshot of the store's current (durable) state. Returns what was written. Throws
+    /// `StoreError.invalid`, writing nothing, when the snapshots on disk would pass
+    /// `limits.maxSnapshotDiskBytes` (counted before the oldest of the store's is pruned).
     package func createSnapshot(of store: MemoryStore) async throws -> SnapshotInfo {
         try await snapshotLock.withLock { [self] in
             let state = store.state
@@ -25,24 +27,37 @@ extension StoreRegistry {
                 n += 1
             }
             let path = folder + "/" + name
+            let disk = snapshotDisk
             let info = try await Background.run { [name] () throws -> SnapshotInfo in
-                let written = try StoreSnapshot.write(state, name: store.name, created: created, to: path, on: fileSystem)
-                let info = SnapshotInfo(name: name, size: written.size, sha256: written.sha256, version: state.version, created: created, number: number)
-                try fileSystem.writeAtomically(to: Self.infoPath(of: path)) { out in
-                    try Self.encoder.encode(info).withUnsafeBytes { try out.write($0) }
+                var reserved = 0
+                do {
+                    let written = try StoreSnapshot.write(state, name: store.name, created: created, to: path, on: fileSystem) { bytes in
+                        try disk.reserve(bytes)
+                        reserved = bytes
+                    }
+                    let info = SnapshotInfo(name: name, size: written.size, sha256: written.sha256, version: state.version, created: created, number: number)
+                    try fileSystem.writeAtomically(to: Self.infoPath(of: path)) { out in
+                        try Self.encoder.encode(info).withUnsafeBytes { try out.write($0) }
+                    }
+                    return info
+                } catch {
+                    disk.release(reserved)
+                    throw error
                 }
-                return info
             }
             for old in (taken + [info]).dropLast(max(keepSnapshots, 1)) { try removeSnapshot(of: store.name, named: old.name) }
             return info
         }
     }
 
-    /// Keeps the newest `keepSnapshots` of every store's snapshots (at open: a crash may have come
-    /// between a new snapshot and the pruning that follows it).
-    func pruneAllSnapshots() throws {
+    /// At open: counts every store's snapshots against the disk limit, then keeps the newest
+    /// `keepSnapshots` of each (a crash may have come between a new snapshot and the pruning that
+    /// follows it).
+    func countAndPruneSnapshots() throws {
         for name in try directory.entries(of: directory.snapshots) where Self.isValidName(name) {
-            for old in try snapshots(of: name).dropLast(max(keepSnapshots, 1)) { try removeSnapshot(of: name, named: old.name) }
+            let taken = try snapshots(of: name)
+            for snapshot in taken { snapshotDisk.count(onDisk: snapshot.size) }
+            for old in taken.dropLast(max(keepSnapshots, 1)) { try removeSnapshot(of: name, named: old.name) }
         }
     }
 
@@ -69,11 +84,13 @@ extension StoreRegistry {
         try await snapshotLock.withLock { [self] in try removeSnapshot(of: name, named: snapshot) }
     }
 
-    /// Removes a snapshot's `.json` (it is no longer listed), then its file, then fsyncs the folder.
+    /// Removes a snapshot's `.json` (it is no longer listed, and no longer counted against the disk
+    /// limit), then its file, then fsyncs the folder.
     private func removeSnapshot(of name: String, named snapshot: String) throws {
-        let (url, _) = try snapshotFile(of: name, named: snapshot)
+        let (url, info) = try snapshotFile(of: name, named: snapshot)
         let fileSystem = directory.fileSystem
         try fileSystem.unlink(Self.infoPath(of: url.path))
+        snapshotDisk.release(info.size)
         try fileSystem.unlink(url.path)
         try fileSystem.syncDirectory(directory.snapshots(of: name))
     }

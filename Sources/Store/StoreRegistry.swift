@@ -26,6 +26,8 @@ package final class StoreRegistry: Sendable {
     let keepSnapshots: Int
     /// Snapshots are taken, pruned and deleted one at a time.
     let snapshotLock = AsyncLock()
+    /// The bytes of the API snapshots on disk, held to `limits.maxSnapshotDiskBytes`.
+    let snapshotDisk: SnapshotDiskBytes
     /// What stores may hold.
     package let limits: StoreLimits
     /// The total bytes' limit, checked atomically with the writes that grow them.
@@ -62,7 +64,7 @@ package final class StoreRegistry: Sendable {
                 entries[name] = .live(registry.makeStore(name: name, state: r.state, origin: r.origin, checkpointed: r.checkpointed))
             }
         }
-        try registry.pruneAllSnapshots()
+        try registry.countAndPruneSnapshots()
         return (registry, report)
     }
 
@@ -70,6 +72,7 @@ package final class StoreRegistry: Sendable {
                  limits: StoreLimits, logger: Logger, clock: @escaping @Sendable () -> Date) {
         self.limits = limits
         self.reservations = ByteReservations(limit: limits.maxTotalBytes)
+        self.snapshotDisk = SnapshotDiskBytes(limit: limits.maxSnapshotDiskBytes)
         self.directory = directory
         self.log = log
         self.entries = Mutex(report.failed.mapValues { .failed($0) })

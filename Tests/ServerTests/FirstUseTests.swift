@@ -39,7 +39,7 @@ import TestSupport
         let flags = [
             "max_body_bytes", "max_snapshot_bytes", "max_queries", "max_memories_per_request", "max_depth", "max_trace_entries",
             "max_recall_bytes", "max_queued_recalls", "request_timeout", "max_stores", "max_dim", "max_features", "max_feature_entries",
-            "max_memories_per_store", "max_store_bytes", "max_total_bytes", "idle_timeout", "header_timeout", "body_timeout", "max_connections",
+            "max_memories_per_store", "max_store_bytes", "max_total_bytes", "max_snapshot_disk_bytes", "idle_timeout", "header_timeout", "body_timeout", "max_connections",
         ]
         try await TestApp(limits: limits, storeLimits: storeLimits).run { client in
             let info = try await client.send(.get, "/v1/info")

@@ -20,6 +20,7 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "Memories of one mrdam store (ENGRAM_MAX_MEMORIES_PER_STORE; default 10000000).") var maxMemoriesPerStore: Int?
     @Option(help: "Bytes of numbers one store may hold (ENGRAM_MAX_STORE_BYTES; default 4294967296).") var maxStoreBytes: Int?
     @Option(help: "Bytes of numbers all stores may hold (ENGRAM_MAX_TOTAL_BYTES; default 8589934592).") var maxTotalBytes: Int?
+    @Option(help: "Bytes of all API snapshots on disk, of deleted stores too (ENGRAM_MAX_SNAPSHOT_DISK_BYTES; default 17179869184).") var maxSnapshotDiskBytes: Int?
 
     /// The request limits, checked: every limit at least 1.
     func service() throws -> ServiceLimits {
@@ -49,6 +50,7 @@ struct LimitOptions: ParsableArguments {
         l.maxMemoriesPerStore = try positive(maxMemoriesPerStore, "ENGRAM_MAX_MEMORIES_PER_STORE", d.maxMemoriesPerStore)
         l.maxStoreBytes = try positive(maxStoreBytes, "ENGRAM_MAX_STORE_BYTES", d.maxStoreBytes)
         l.maxTotalBytes = try positive(maxTotalBytes, "ENGRAM_MAX_TOTAL_BYTES", d.maxTotalBytes)
+        l.maxSnapshotDiskBytes = try positive(maxSnapshotDiskBytes, "ENGRAM_MAX_SNAPSHOT_DISK_BYTES", d.maxSnapshotDiskBytes)
         return l
     }
 

@@ -36,13 +36,21 @@ package enum StoreSnapshot {
 
     /// Writes a snapshot of `state` (store `name`) to `path` atomically (temporary file, fsync, rename,
     /// fsync of the directory), streaming the tensors from the state without copying them.
-    package static func write(_ state: StoreState, name: String, created: Date, to path: String, on fileSystem: any FileSystem) throws -> Written {
+    /// `admit` sees the file's size in bytes before anything is written, and throws to refuse it (the
+    /// snapshots' disk limit).
+    package static func write(_ state: StoreState, name: String, created: Date, to path: String, on fileSystem: any FileSystem,
+                              admitting admit: (_ bytes: Int) throws -> Void = { _ in }) throws -> Written {
         let layout = Layout(state)
         var metadata = Self.metadata(state, name: name, created: created)
         var crc = CRC32.checksum(Array(canonical(metadata).utf8))
-        layout.feed { crc = CRC32.checksum($0, seed: crc) }
+        var tensorBytes = 0
+        layout.feed {
+            crc = CRC32.checksum($0, seed: crc)
+            tensorBytes += $0.count
+        }
         metadata["engram_crc32"] = String(crc)
         let header = try SafeTensors.header(layout.tensors, metadata: metadata).bytes
+        try admit(header.count + tensorBytes)
         var hasher = SHA256()
         var size = 0
         try fileSystem.writeAtomically(to: path) { file in

@@ -20,6 +20,7 @@ struct ServerInfo: ResponseEncodable {
             "max_stores": Double(store.maxStores), "max_dim": Double(store.maxDim), "max_features": Double(store.maxFeatures),
             "max_feature_entries": Double(store.maxFeatureEntries), "max_memories_per_store": Double(store.maxMemoriesPerStore),
             "max_store_bytes": Double(store.maxStoreBytes), "max_total_bytes": Double(store.maxTotalBytes),
+            "max_snapshot_disk_bytes": Double(store.maxSnapshotDiskBytes),
             "idle_timeout": connections.idleTimeout, "header_timeout": connections.headerTimeout,
             "body_timeout": connections.bodyTimeout, "max_connections": Double(connections.maxConnections),
         ]
