@@ -7,7 +7,8 @@ bounded and `/healthz` answered throughout.
 One tool, two uses:
 - as a test (`make hostile`): `python3 Tests/Hostile/hostile.py --binary .build/debug/engram`, small
   sizes, the server under an address-space cap; exits 1 when any attack fails;
-- as a measurement (`--report --scale full`): the issue's full sizes, no cap unless `--as-cap-gib`,
+- as a measurement (`--report --scale full`): the issue's full sizes, under a cap of half the machine's
+  memory (`--as-cap-gib`),
   for the README's before/after figures; an attack the binary does not survive is reported as such
   (the server is restarted for the next one) and the tool exits 0.
 
@@ -664,8 +665,10 @@ def beyond_max_connections(ctx: Context) -> str:
                 got.append(str(read_answer(s).status))
             except (ConnectionError, socket.timeout) as error:
                 got.append(f"no answer ({error})")
-        if any(g != "503" for g in got):
-            raise AttackFailed(f"connections beyond the cap: {summary(got)}, expected 503 each")
+        # The /healthz poller holds a connection for a moment every 50 ms: one request may take the
+        # place it gives back, and be served.
+        if got.count("503") < extra - 1 or any(g not in ("503", "200") for g in got):
+            raise AttackFailed(f"connections beyond the cap: {summary(got)}, expected 503 each (one 200 allowed)")
         return summary(got)
     finally:
         for s in held:
@@ -892,20 +895,26 @@ def default_cap_gib() -> float:
     return 3 + 160 * (os.cpu_count() or 1) / 1024
 
 
+def half_the_memory_gib() -> float:
+    """The measurement's cap: half the machine's memory, so that a binary which collects eight 1 GiB
+    uploads whole dies of it (and is reported) before it takes the machine down with it."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 / (1 << 30)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=".build/debug/engram", help="the engram binary (default .build/debug/engram)")
     parser.add_argument("--scale", choices=["small", "full"], default=None, help="sizes: small (the test, default) or full (the issue's)")
     parser.add_argument("--report", action="store_true", help="measure: report failures and dead servers, exit 0 (default scale full)")
     parser.add_argument("--as-cap-gib", type=float, default=None,
-                        help="the server's address-space cap in GiB (as a test by default 3 GiB + 160 MiB per core, none with --report; 0: none)")
+                        help="the server's address-space cap in GiB (by default 3 GiB + 160 MiB per core as a test, half the memory with --report; 0: none)")
     parser.add_argument("--max-rss-mib", type=float, default=None, help="peak RSS an attack may reach (default 1024 small, no bound full)")
     parser.add_argument("--health-timeout", type=float, default=5.0, help="seconds a /healthz poll may take before it counts as unanswered")
     parser.add_argument("--only", nargs="*", help="run only the attacks whose names contain one of these")
     args = parser.parse_args(argv)
     args.scale = args.scale or ("full" if args.report else "small")
     if args.as_cap_gib is None:
-        args.as_cap_gib = 0 if args.report else default_cap_gib()
+        args.as_cap_gib = half_the_memory_gib() if args.report else default_cap_gib()
     if args.max_rss_mib is None:
         args.max_rss_mib = 1024 if args.scale == "small" else float("inf")
     if not os.path.exists(args.binary):
