@@ -66,6 +66,17 @@ class Scale:
     total_bytes: int          # --max-total-bytes (item 9)
     add_bytes: int            # numbers of each parallel add, in bytes of the store
     flags: Tuple[str, ...]    # limits the server is started with
+    # --idle-timeout, --header-timeout, --body-timeout (s): short, so that the slowloris attacks are
+    # quick; the body timeout leaves a loaded server time to read the bodies of parallel requests (it
+    # reads them as it has threads free: eight 1 GiB uploads take a while), and the idle timeout
+    # leaves the connections held against --max-connections open while the ones beyond it are tried.
+    idle_timeout: float = 5
+    header_timeout: float = 1
+    body_timeout: float = 5
+
+    def server_flags(self) -> Tuple[str, ...]:
+        return (*self.flags, "--idle-timeout", str(self.idle_timeout), "--header-timeout", str(self.header_timeout),
+                "--body-timeout", str(self.body_timeout))
 
 
 def scales() -> Dict[str, Scale]:
@@ -77,15 +88,10 @@ def scales() -> Dict[str, Scale]:
     full = Scale(recall_body=57 * MIB, recall_parallel=4, npz_member=60 * MIB, npz_entries=65535, header=99 * MIB,
                  upload=(1 << 30) - 4096, uploads=8, idle_connections=1000, max_connections=1024, unread_body=200 * MIB,
                  total_bytes=128 * MIB, add_bytes=48 * MIB,
-                 flags=("--max-features", "1024", "--max-total-bytes", str(128 * MIB), "--max-snapshot-disk-bytes", str(MIB)))
+                 flags=("--max-features", "1024", "--max-total-bytes", str(128 * MIB), "--max-snapshot-disk-bytes", str(MIB)), body_timeout=120)
     return {"small": small, "full": full}
 
 
-# Short, so that the slowloris attacks are quick; the body timeout leaves a loaded debug build time to
-# read the bodies of parallel requests (it reads them as it has threads free), and the idle timeout
-# leaves the connections held against --max-connections open while the ones beyond it are tried.
-TIMEOUTS = ("--idle-timeout", "5", "--header-timeout", "1", "--body-timeout", "5")
-IDLE, HEADER, BODY = 5.0, 1.0, 5.0
 
 
 class AttackFailed(Exception):
@@ -600,7 +606,7 @@ def slowloris_idle(ctx: Context) -> str:
     """Item 8: connections that send nothing are closed after --idle-timeout."""
     socks = [socket.create_connection(("127.0.0.1", ctx.port), timeout=10) for _ in range(ctx.scale.idle_connections)]
     try:
-        waits = [wait_closed(s, IDLE + 30)[0] for s in socks]
+        waits = [wait_closed(s, ctx.scale.idle_timeout + 30)[0] for s in socks]
     finally:
         for s in socks:
             s.close()
@@ -628,7 +634,7 @@ def slowloris_head(ctx: Context) -> str:
     """Item 8: a head trickled a byte every 100 ms is closed after --header-timeout."""
     sock = socket.create_connection(("127.0.0.1", ctx.port), timeout=10)
     try:
-        took, _ = trickle(sock, b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"X-Slow: " + b"a" * 10_000, 0.1, HEADER + 30)
+        took, _ = trickle(sock, b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"X-Slow: " + b"a" * 10_000, 0.1, ctx.scale.header_timeout + 30)
     finally:
         sock.close()
     return f"closed after {took:.1f} s"
@@ -640,7 +646,7 @@ def slowloris_body(ctx: Context) -> str:
     try:
         sock.sendall(f"POST /v1/stores/team-a-data/recall HTTP/1.1\r\nHost: x\r\napi-key: {READER}\r\nContent-Type: application/json\r\n"
                      f"Content-Length: 100000\r\n\r\n".encode())
-        took, _ = trickle(sock, b'{"queries":[[' + b"1," * 50_000, 0.1, BODY + 30)
+        took, _ = trickle(sock, b'{"queries":[[' + b"1," * 50_000, 0.1, ctx.scale.body_timeout + 30)
     finally:
         sock.close()
     return f"closed after {took:.1f} s"
@@ -677,7 +683,7 @@ def beyond_max_connections(ctx: Context) -> str:
 
 def total_bytes_race(ctx: Context) -> str:
     """Item 9: parallel adds to different stores against --max-total-bytes; the stores' bytes after."""
-    dim = 63
+    dim = 255  # 48 MiB of numbers in 49 152 rows: under --max-memories-per-request and --max-body-bytes
     rows = ctx.scale.add_bytes // (4 * (dim + 1))
     body = rows_json(rows, dim)
     n = 8
@@ -797,7 +803,7 @@ def run(args: argparse.Namespace) -> int:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # the client holds many connections
     outcomes: List[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="engram-hostile-") as workdir:
-        server = Server(args.binary, (*scale.flags, *TIMEOUTS), cap, workdir)
+        server = Server(args.binary, scale.server_flags(), cap, workdir)
         if server.missing:
             print(f"note: {args.binary} has no {', '.join(server.missing)}: started without them")
         server.start()
