@@ -37,7 +37,6 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -214,8 +213,6 @@ class Answer:
     status: int
     headers: Dict[str, str]
     body: bytes
-    sent: int = 0           # body bytes sent before the answer came
-    closed: bool = False    # the server closed the connection after the answer
 
     def json(self) -> dict:
         return json.loads(self.body or b"{}")
@@ -239,7 +236,6 @@ def request(port: int, method: str, path: str, body: bytes | Iterable[bytes] | N
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     try:
         sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
-        sent = 0
         for chunk in chunks:
             readable, _, _ = select.select([sock], [], [], 0)
             if readable:
@@ -248,10 +244,7 @@ def request(port: int, method: str, path: str, body: bytes | Iterable[bytes] | N
                 sock.sendall(chunk)
             except (BrokenPipeError, ConnectionResetError):
                 break
-            sent += len(chunk)
-        answer = read_answer(sock)
-        answer.sent = sent
-        return answer
+        return read_answer(sock)
     finally:
         sock.close()
 
@@ -308,7 +301,7 @@ def read_answer(sock: socket.socket) -> Answer:
                 break
     else:
         body = rest
-    return Answer(status, headers, body, closed=headers.get("connection", "").lower() == "close")
+    return Answer(status, headers, body)
 
 
 def json_body(value: object) -> bytes:
@@ -411,7 +404,6 @@ def rows_json(rows: int, dim: int) -> bytes:
 class Context:
     server: Server
     scale: Scale
-    report: bool
 
     @property
     def port(self) -> int:
@@ -799,7 +791,7 @@ def percentile(values: List[float], q: float) -> float:
 def run(args: argparse.Namespace) -> int:
     scale = scales()[args.scale]
     cap = int(args.as_cap_gib * (1 << 30))
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # the client holds many connections
     outcomes: List[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="engram-hostile-") as workdir:
@@ -810,7 +802,7 @@ def run(args: argparse.Namespace) -> int:
         poller = HealthPoller(timeout=args.health_timeout)
         poller.port = server.port
         poller.start()
-        ctx = Context(server, scale, args.report)
+        ctx = Context(server, scale)
         setup(ctx)
         chosen = [a for a in ATTACKS if not args.only or any(o.lower() in a.name.lower() for o in args.only)]
         for attack in chosen:
