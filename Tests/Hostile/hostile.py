@@ -868,7 +868,9 @@ def one(attack: Attack, ctx: Context, poller: HealthPoller, args: argparse.Names
 def health_figures(o: Outcome) -> str:
     answered = [1000 * latency for latency in o.health if latency is not None]
     missed = len(o.health) - len(answered)
-    text = f"{percentile(answered, 50):8.1f} {percentile(answered, 99):8.1f} {max(answered, default=float('nan')):8.1f}"
+    if not answered:  # the attack ended before a poll was due
+        return f"{'-':>8} {'-':>8} {'-':>8}" + (f"  ({missed} unanswered)" if missed else "")
+    text = f"{percentile(answered, 50):8.1f} {percentile(answered, 99):8.1f} {max(answered):8.1f}"
     return text + (f"  ({missed} unanswered)" if missed else "")
 
 
