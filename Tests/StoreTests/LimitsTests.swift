@@ -23,7 +23,7 @@ import Testing
         #expect(d.flag == "--max-memories-per-request" && d.environmentName == "ENGRAM_MAX_MEMORIES_PER_REQUEST" && d.infoName == "max_memories_per_request")
         let t = try Self.definition("requestTimeout")
         #expect(t.flag == "--request-timeout" && t.environmentName == "ENGRAM_REQUEST_TIMEOUT" && t.infoName == "request_timeout")
-        #expect(t.help == "Seconds a recall may compute before 503. (default 300; 0.001 to 604800 seconds; env ENGRAM_REQUEST_TIMEOUT)")
+        #expect(t.help == "Seconds a recall may compute before 503 (default 300; 0.001 to 604800 seconds; env ENGRAM_REQUEST_TIMEOUT).")
     }
 
     /// The defaults of today, unchanged, and each within its own range.

@@ -13,7 +13,7 @@ package struct LimitDefinition: Sendable {
     /// The property of `Limits`, e.g. `maxBodyBytes`.
     package let name: String
     package let field: Field
-    /// What the limit bounds and what happens past it: one sentence for `--help`.
+    /// What the limit bounds and what happens past it: one sentence for `--help`, without its period.
     package let summary: String
     /// The default in words when it depends on the machine or on another limit; nil: the value in
     /// `Limits()`.
@@ -77,7 +77,7 @@ package struct LimitDefinition: Sendable {
     }
 
     /// The `--help` text: what it bounds, its default, its range and its environment variable.
-    package var help: String { "\(summary) (default \(defaultText); \(rangeDescription); env \(environmentName))" }
+    package var help: String { "\(summary) (default \(defaultText); \(rangeDescription); env \(environmentName))." }
 
     /// Sets the value in `limits` from `text`, given by `source` (the flag or the environment
     /// variable). Throws `LimitError` naming the flag, the variable and the range when the text is
