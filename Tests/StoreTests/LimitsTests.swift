@@ -26,6 +26,16 @@ import Testing
         #expect(t.help == "Seconds a recall may compute before 503 (default 300; 0.001 to 604800 seconds; env ENGRAM_REQUEST_TIMEOUT).")
     }
 
+    /// Each entry sets the property it is named after (read back by reflection, not by its key path).
+    @Test func eachEntrySetsItsNamesake() throws {
+        for definition in Limits.catalog {
+            var limits = Limits()
+            try definition.set("7", from: "test", in: &limits)
+            let value = Mirror(reflecting: limits).children.first { $0.label == definition.name }?.value
+            #expect((value as? Int == 7) || (value as? Double == 7), "\(definition.name): \(String(describing: value))")
+        }
+    }
+
     /// The defaults of today, unchanged, and each within its own range.
     @Test func theDefaults() throws {
         let l = Limits()
