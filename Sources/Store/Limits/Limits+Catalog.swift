@@ -43,7 +43,7 @@ extension Limits {
     /// its type or is out of its range, or a `--max-body-memory` below `--max-body-bytes`.
     package init(flags: [String: String], environment: [String: String]) throws {
         self.init()
-        var given: Set<String> = []
+        var given: Set<PartialKeyPath<Limits>> = []
         for definition in Self.catalog {
             if let text = flags[definition.name] {
                 try definition.set(text, from: definition.flag, in: &self)
@@ -52,9 +52,9 @@ extension Limits {
             } else {
                 continue
             }
-            given.insert(definition.name)
+            given.insert(definition.keyPath)
         }
-        if !given.contains("maxBodyMemory") {
+        if !given.contains(\Limits.maxBodyMemory) {
             maxBodyMemory = Self.defaultMaxBodyMemory(maxBodyBytes: maxBodyBytes)
         } else if maxBodyMemory < maxBodyBytes {
             throw LimitError("--max-body-memory (\(maxBodyMemory)) must be at least --max-body-bytes (\(maxBodyBytes)): one largest body must fit")
