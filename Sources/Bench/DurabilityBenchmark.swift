@@ -22,7 +22,7 @@ package struct DurabilityBenchmark {
         var (registry, _) = try StoreRegistry.open(DataDirectory(root), checkpointBytes: 0)
 
         for writers in [1, 16] {
-            let store = try await registry.create(name: "w\(writers)", configuration: StoreConfiguration(kind: .mrdam, dim: dim, beta: 0.01)).store
+            let store = try await registry.create(name: "w\(writers)", configuration: RequestedConfiguration(kind: .mrdam, dim: dim, beta: 0.01)).store
             let perWriter = writers == 1 ? 2000 : 500
             let flushes = registry.log.flushes
             let started = ContinuousClock.now
@@ -39,7 +39,7 @@ package struct DurabilityBenchmark {
             lines.append("  \(writers) writer(s): \(adds) acknowledged adds in \(Self.format(seconds)) s = \(Self.format(Double(adds) / seconds, 0)) adds/s; \(used) fsyncs (\(Self.format(Double(adds) / Double(used))) adds per fsync)")
         }
 
-        let big = try await registry.create(name: "big", configuration: StoreConfiguration(kind: .mrdam, dim: dim, beta: 0.01)).store
+        let big = try await registry.create(name: "big", configuration: RequestedConfiguration(kind: .mrdam, dim: dim, beta: 0.01)).store
         let chunk = 10_000
         for start in stride(from: 0, to: rows, by: chunk) {
             let values = (0..<(chunk * dim)).map { Float((($0 + start * dim) &* 2_654_435_761) % 1000) / 1000 }

@@ -27,12 +27,12 @@ package final class MemoryStore: Sendable {
     /// Called after every acknowledged write (the registry checks whether a checkpoint is due).
     private let afterWrite: @Sendable () -> Void
     /// What the store may hold, and the bytes all stores hold now.
-    private let limits: StoreLimits
+    private let limits: Limits
     private let reservations: ByteReservations
     /// Bytes all stores hold as published.
     private let totalBytes: @Sendable () -> Int
 
-    init(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64, log: any MutationLog, limits: StoreLimits,
+    init(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64, log: any MutationLog, limits: Limits,
          reservations: ByteReservations, totalBytes: @escaping @Sendable () -> Int, afterWrite: @escaping @Sendable () -> Void) {
         self.limits = limits
         self.reservations = reservations
@@ -60,7 +60,7 @@ package final class MemoryStore: Sendable {
                 guard exact.count + memories.rows <= self.limits.maxMemoriesPerStore else {
                     throw StoreError.invalid("the store would hold \(exact.count + memories.rows) memories, over the limit of \(self.limits.maxMemoriesPerStore)")
                 }
-                let more = StoreLimits.bytes(rows: memories.rows, dim: exact.dim)
+                let more = Limits.bytes(rows: memories.rows, dim: exact.dim)
                 try self.limits.check(storeBytes: state.model.bytes + more)
                 let (ids, next) = try state.resolveIDs(ids, count: memories.rows)
                 return .add(memories, ids: ids, nextID: next)

@@ -1,78 +1,86 @@
 import Core
 
-/// A store's configuration: fixed at creation. For `drdam` stores every feature field is set (defaults
-/// filled in by `resolved`); for `mrdam` stores they are all nil.
-package struct StoreConfiguration: Sendable, Equatable, Codable {
-    /// mrdam or drdam.
-    package var kind: StoreKind
+/// A store's resolved configuration: fixed at creation, every default filled in (a creation request,
+/// `RequestedConfiguration`, is resolved into one once, at the edge). Its JSON (the API's store
+/// description, the log's create record) is one flat object: `kind`, `dim`, `beta`, `energy`, then
+/// for drdam stores `kernel`, `features`, `seed`, `eps`, `orthogonal`.
+package struct StoreConfiguration: Sendable, Equatable {
+    /// mrdam, or drdam with its feature settings.
+    package enum Kind: Sendable, Equatable {
+        case mrdam
+        case drdam(FeatureSettings)
+    }
+
     /// The dimension D of memories and queries.
     package var dim: Int
     /// Inverse temperature β > 0.
     package var beta: Float
     /// lse or sum.
     package var energy: EnergyFunction
-    /// drdam: the feature map.
-    package var kernel: KernelKind?
-    /// drdam: the number Y of random features.
-    package var features: Int?
-    /// drdam: the seed of the features.
-    package var seed: UInt64?
-    /// drdam: the lse clip ε ≥ 0.
-    package var eps: Float?
-    /// drdam: block-orthogonal features.
-    package var orthogonal: Bool?
+    /// mrdam, or drdam with its features.
+    package var kind: Kind
 
-    /// The largest dimension accepted.
-    package static let maxDim = 1 << 16
-    /// The drdam default number of features.
-    package static let defaultFeatures = 4096
-
-    package init(kind: StoreKind, dim: Int, beta: Float, energy: EnergyFunction = .lse, kernel: KernelKind? = nil,
-                features: Int? = nil, seed: UInt64? = nil, eps: Float? = nil, orthogonal: Bool? = nil) {
-        self.kind = kind
+    package init(dim: Int, beta: Float, energy: EnergyFunction = .lse, kind: Kind) {
         self.dim = dim
         self.beta = beta
         self.energy = energy
-        self.kernel = kernel
-        self.features = features
-        self.seed = seed
-        self.eps = eps
-        self.orthogonal = orthogonal
+        self.kind = kind
     }
 
-    /// The configuration checked and completed: drdam defaults filled in (kernel sincos, 4096 features,
-    /// the kernel's ε, not orthogonal, a random seed when none is given). Throws `StoreError.invalid`
-    /// for values out of range or feature fields on an mrdam store.
-    package func resolved() throws -> StoreConfiguration {
-        guard dim >= 1, dim <= Self.maxDim else { throw StoreError.invalid("dim must be between 1 and \(Self.maxDim), got \(dim)") }
-        guard beta.isFinite, beta > 0 else { throw StoreError.invalid("beta must be a positive finite number, got \(beta)") }
-        var out = self
+    /// mrdam or drdam, without the settings.
+    package var storeKind: StoreKind {
         switch kind {
-        case .mrdam:
-            let given = [("kernel", kernel != nil), ("features", features != nil), ("seed", seed != nil), ("eps", eps != nil), ("orthogonal", orthogonal != nil)]
-            if let field = given.first(where: \.1)?.0 { throw StoreError.invalid("'\(field)' applies to drdam stores only") }
-        case .drdam:
-            let kernel = kernel ?? .sincos
-            out.kernel = kernel
-            out.features = features ?? Self.defaultFeatures
-            out.eps = eps ?? kernel.defaultEps
-            out.orthogonal = orthogonal ?? false
-            out.seed = seed ?? UInt64.random(in: 0...UInt64.max)
-            do {
-                try RandomFeatures.validate(dim: dim, count: out.features!, beta: beta)
-            } catch let error as CoreError {
-                throw StoreError.invalid(error.description)
-            }
-            guard out.eps!.isFinite, out.eps! >= 0 else { throw StoreError.invalid("eps must be a finite number ≥ 0, got \(out.eps!)") }
+        case .mrdam: .mrdam
+        case .drdam: .drdam
         }
-        return out
     }
 
-    /// Whether a creation request `other` (not yet resolved) asks for this (resolved) configuration:
-    /// fields `other` leaves out match whatever default this store got, including its random seed.
-    package func isSatisfied(by other: StoreConfiguration) -> Bool {
-        guard var request = try? other.resolved() else { return false }
-        if other.seed == nil { request.seed = seed }
-        return request == self
+    /// The drdam settings; nil for an mrdam store.
+    package var drdam: FeatureSettings? {
+        guard case .drdam(let settings) = kind else { return nil }
+        return settings
+    }
+
+    /// Whether a creation request asks for this configuration: fields it leaves out match whatever
+    /// default this store got, including its random seed.
+    package func isSatisfied(by request: RequestedConfiguration) -> Bool {
+        var request = request
+        if request.seed == nil, let drdam { request.seed = drdam.seed }
+        return (try? request.resolved()) == self
+    }
+}
+
+extension StoreConfiguration: Codable {
+    private enum CodingKeys: String, CodingKey { case kind, dim, beta, energy, kernel, features, seed, eps, orthogonal }
+
+    package init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        dim = try container.decode(Int.self, forKey: .dim)
+        beta = try container.decode(Float.self, forKey: .beta)
+        energy = try container.decode(EnergyFunction.self, forKey: .energy)
+        switch try container.decode(StoreKind.self, forKey: .kind) {
+        case .mrdam: kind = .mrdam
+        case .drdam:
+            kind = .drdam(FeatureSettings(
+                kernel: try container.decode(KernelKind.self, forKey: .kernel), features: try container.decode(Int.self, forKey: .features),
+                seed: try container.decode(UInt64.self, forKey: .seed), eps: try container.decode(Float.self, forKey: .eps),
+                orthogonal: try container.decode(Bool.self, forKey: .orthogonal)))
+        }
+    }
+
+    /// The keys in this order, drdam ones only for drdam stores: the bytes the API and the log have
+    /// always had.
+    package func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(storeKind, forKey: .kind)
+        try container.encode(dim, forKey: .dim)
+        try container.encode(beta, forKey: .beta)
+        try container.encode(energy, forKey: .energy)
+        guard let drdam else { return }
+        try container.encode(drdam.kernel, forKey: .kernel)
+        try container.encode(drdam.features, forKey: .features)
+        try container.encode(drdam.seed, forKey: .seed)
+        try container.encode(drdam.eps, forKey: .eps)
+        try container.encode(drdam.orthogonal, forKey: .orthogonal)
     }
 }

@@ -11,16 +11,15 @@ package enum StoreModel: Sendable {
         switch c.kind {
         case .mrdam:
             self = .exact(try ExactMemory(memories: Matrix(rows: 0, cols: c.dim), beta: c.beta, energy: c.energy))
-        case .drdam:
-            let features = try RandomFeatures(kind: c.kernel!, dim: c.dim, count: c.features!, beta: c.beta, seed: c.seed!, orthogonal: c.orthogonal!)
-            self = .distributed(try DistributedMemory(features: features, energy: c.energy, eps: c.eps!))
+        case .drdam(let settings):
+            self = .distributed(try DistributedMemory(features: try settings.randomFeatures(dim: c.dim, beta: c.beta), energy: c.energy, eps: settings.eps))
         }
     }
 
-    /// A drdam model whose T is `accumulator` [F] after `count` memories (from a snapshot).
-    init(configuration c: StoreConfiguration, accumulator: [Double], count: Int) throws {
-        let features = try RandomFeatures(kind: c.kernel!, dim: c.dim, count: c.features!, beta: c.beta, seed: c.seed!, orthogonal: c.orthogonal!)
-        self = .distributed(try DistributedMemory(features: features, energy: c.energy, eps: c.eps!, accumulator: accumulator, count: count))
+    /// A drdam model with `settings` whose T is `accumulator` [F] after `count` memories (from a snapshot).
+    init(dim: Int, beta: Float, energy: EnergyFunction, settings: FeatureSettings, accumulator: [Double], count: Int) throws {
+        let features = try settings.randomFeatures(dim: dim, beta: beta)
+        self = .distributed(try DistributedMemory(features: features, energy: energy, eps: settings.eps, accumulator: accumulator, count: count))
     }
 
     /// Memories held: rows (mrdam), or memories added minus forgotten (drdam).

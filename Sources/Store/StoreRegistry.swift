@@ -29,7 +29,7 @@ package final class StoreRegistry: Sendable {
     /// The bytes of the API snapshots on disk, held to `limits.maxSnapshotDiskBytes`.
     let snapshotDisk: SnapshotDiskBytes
     /// What stores may hold.
-    package let limits: StoreLimits
+    package let limits: Limits
     /// The total bytes' limit, checked atomically with the writes that grow them.
     let reservations: ByteReservations
     /// Damage recovery found whose store cannot be told: the log is kept while there is any.
@@ -49,12 +49,12 @@ package final class StoreRegistry: Sendable {
     /// Recovers the stores of the (locked) data directory `data`: see `Recovery`. Blocking; run it
     /// off the event loops. The log is `log` (the segment files in `data` by default).
     package static func open(_ data: DataDirectory, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3,
-                            limits: StoreLimits = StoreLimits(), logger: Logger = Logger(label: "engram.store")) throws -> (registry: StoreRegistry, report: RecoveryReport) {
+                            limits: Limits = Limits(), logger: Logger = Logger(label: "engram.store")) throws -> (registry: StoreRegistry, report: RecoveryReport) {
         try open(data, log: .files(of: data), checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits, logger: logger)
     }
 
     package static func open(_ data: DataDirectory, log source: LogSource, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3,
-                             limits: StoreLimits = StoreLimits(), logger: Logger = Logger(label: "engram.store"),
+                             limits: Limits = Limits(), logger: Logger = Logger(label: "engram.store"),
                              clock: @escaping @Sendable () -> Date = Date.init) throws -> (registry: StoreRegistry, report: RecoveryReport) {
         let (log, recovered, report) = try Recovery.run(data, log: source)
         let registry = StoreRegistry(directory: data, log: log, report: report, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots,
@@ -69,7 +69,7 @@ package final class StoreRegistry: Sendable {
     }
 
     private init(directory: DataDirectory, log: any MutationLog, report: RecoveryReport, checkpointBytes: Int, keepSnapshots: Int,
-                 limits: StoreLimits, logger: Logger, clock: @escaping @Sendable () -> Date) {
+                 limits: Limits, logger: Logger, clock: @escaping @Sendable () -> Date) {
         self.limits = limits
         self.reservations = ByteReservations(limit: limits.maxTotalBytes)
         self.snapshotDisk = SnapshotDiskBytes(limit: limits.maxSnapshotDiskBytes)
@@ -115,17 +115,17 @@ package final class StoreRegistry: Sendable {
     /// is what was asked for (`created` false). Either answer comes once the store's creation is
     /// durable. Throws `StoreError.conflict` for a different configuration. The new store's features
     /// are generated off the caller's thread, before any lock.
-    package func create(name: String, configuration: StoreConfiguration) async throws -> (store: MemoryStore, created: Bool) {
+    package func create(name: String, configuration: RequestedConfiguration) async throws -> (store: MemoryStore, created: Bool) {
         try Self.checkName(name)
         let resolved = try configuration.resolved()
         if let existing = try await existing(name, satisfying: configuration) { return (existing, false) }
         try limits.check(resolved)
-        try checkRoom(for: StoreLimits.bytes(of: resolved))
+        try checkRoom(for: Limits.bytes(of: resolved))
         let initial = try await Background.run { try StoreState(configuration: resolved) }
         let made = try await structure.withLock { [self] () -> (MemoryStore, UInt64)? in
             guard try await settledEntry(name) == nil else { return nil }
-            try checkRoom(for: StoreLimits.bytes(of: resolved))
-            let reserved = try reservations.reserve(StoreLimits.bytes(of: resolved)) { totalBytes }
+            try checkRoom(for: Limits.bytes(of: resolved))
+            let reserved = try reservations.reserve(Limits.bytes(of: resolved)) { totalBytes }
             defer { reservations.release(reserved) }
             let sequence = try log.append(store: name, entry: .create(resolved))
             let store = makeStore(name: name, state: initial.at(sequence: sequence), origin: sequence, checkpointed: 0)
@@ -143,7 +143,7 @@ package final class StoreRegistry: Sendable {
 
     /// The live store `name` once its creation is durable, when its configuration satisfies
     /// `configuration`; nil when there is none; throws `conflict` for another configuration.
-    private func existing(_ name: String, satisfying configuration: StoreConfiguration) async throws -> MemoryStore? {
+    private func existing(_ name: String, satisfying configuration: RequestedConfiguration) async throws -> MemoryStore? {
         guard case .live(let store) = try entry(name) else { return nil }
         guard store.state.configuration.isSatisfied(by: configuration) else { throw Self.conflict(name) }
         try await log.sync(through: store.origin)
@@ -171,7 +171,7 @@ package final class StoreRegistry: Sendable {
         .conflict("store '\(name)' exists with a different configuration: delete it first or use another name")
     }
 
-    private static func tooManyStores(_ limits: StoreLimits) -> StoreError {
+    private static func tooManyStores(_ limits: Limits) -> StoreError {
         .invalid("the server holds \(limits.maxStores) stores, its limit: delete one first")
     }
 

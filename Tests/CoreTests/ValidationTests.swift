@@ -16,8 +16,10 @@ import TestSupport
     }
 
     @Test func featuresRefuseAbsurdSizes() {
-        // 2^40 features are refused at once, not allocated.
-        #expect(throws: CoreError.self) { try RandomFeatures(kind: .sincos, dim: 3, count: 1 << 40, beta: 1, seed: 0) }
+        // Sizes whose Ω would not fit in Int bytes are refused at once, not allocated (how large a store
+        // may be is the server's limit, `--max-feature-entries`, not Core's).
+        #expect(throws: CoreError.self) { try RandomFeatures(kind: .sincos, dim: 3, count: 1 << 62, beta: 1, seed: 0) }
+        #expect(throws: CoreError.self) { try RandomFeatures(kind: .sincos, dim: 1 << 31, count: 1 << 30, beta: 1, seed: 0) }
         #expect(throws: CoreError.self) { try RandomFeatures(kind: .sincos, dim: 3, count: 0, beta: 1, seed: 0) }
         #expect(throws: CoreError.self) { try RandomFeatures(kind: .sincos, dim: 0, count: 8, beta: 1, seed: 0) }
         #expect(throws: CoreError.self) { try RandomFeatures(kind: .sincos, dim: 3, count: 8, beta: -2, seed: 0) }

@@ -28,7 +28,7 @@ import TestSupport
         let directory = try TemporaryDirectory("batching")
         let registry = try StoreRegistry.open(DataDirectory(directory.url), checkpointBytes: 0).registry
         let configuration = kind == .mrdam
-            ? StoreConfiguration(kind: .mrdam, dim: dim, beta: 0.05) : StoreConfiguration(kind: .drdam, dim: dim, beta: 0.05, features: 512, seed: 3)
+            ? RequestedConfiguration(kind: .mrdam, dim: dim, beta: 0.05) : RequestedConfiguration(kind: .drdam, dim: dim, beta: 0.05, features: 512, seed: 3)
         let store = try await registry.create(name: "s", configuration: configuration).store
         _ = try await store.add(randomQueries(100, seed: 1), ids: nil)
         return (registry, store, directory)

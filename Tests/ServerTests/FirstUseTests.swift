@@ -31,23 +31,24 @@ import TestSupport
 
     /// `GET /v1/info` reports the version and every limit in force, each under its flag's name.
     @Test func infoReportsTheVersionAndTheLimits() async throws {
-        var limits = ServiceLimits()
+        var limits = Limits()
         limits.maxQueries = 7
         limits.requestTimeout = 2.5
-        var storeLimits = StoreLimits()
-        storeLimits.maxDim = 9
+        limits.maxDim = 9
         let flags = [
             "max_body_bytes", "max_snapshot_bytes", "max_queries", "max_memories_per_request", "max_depth", "max_trace_entries",
             "max_recall_bytes", "max_queued_recalls", "request_timeout", "max_stores", "max_dim", "max_features", "max_feature_entries",
-            "max_memories_per_store", "max_store_bytes", "max_total_bytes", "max_snapshot_disk_bytes", "idle_timeout", "header_timeout", "body_timeout", "max_connections",
+            "max_memories_per_store", "max_store_bytes", "max_total_bytes", "idle_timeout", "header_timeout", "body_timeout", "max_connections",
+            "max_body_memory", "max_snapshot_disk_bytes",
         ]
-        try await TestApp(limits: limits, storeLimits: storeLimits).run { client in
+        try await TestApp(limits: limits).run { client in
             let info = try await client.send(.get, "/v1/info")
             #expect(info.status == 200 && info.object["version"] as? String == "0.1.0", "\(info.text)")
             let reported = info.object["limits"] as? [String: Any] ?? [:]
             #expect(Set(reported.keys) == Set(flags), "\(reported.keys.sorted())")
             #expect(reported["max_queries"] as? Int == 7 && reported["max_dim"] as? Int == 9 && reported["request_timeout"] as? Double == 2.5)
             #expect(reported["max_body_bytes"] as? Int == 64 << 20 && reported["header_timeout"] as? Int == 10, "\(reported)")
+            #expect(reported["max_snapshot_disk_bytes"] as? Int == 17_179_869_184 && (reported["max_body_memory"] as? Int ?? 0) >= 64 << 20, "\(reported)")
         }
     }
 

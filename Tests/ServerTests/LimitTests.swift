@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Hummingbird
 import Testing
@@ -7,14 +8,8 @@ import Testing
 /// Each limit at its edge and one past it: at the edge the request is served, one past it is refused
 /// with a 4xx naming the limit, and nothing changes.
 @Suite struct LimitTests {
-    static func limits(_ change: (inout ServiceLimits) -> Void) -> ServiceLimits {
-        var limits = ServiceLimits()
-        change(&limits)
-        return limits
-    }
-
-    static func storeLimits(_ change: (inout StoreLimits) -> Void) -> StoreLimits {
-        var limits = StoreLimits()
+    static func limits(_ change: (inout Limits) -> Void) -> Limits {
+        var limits = Limits()
         change(&limits)
         return limits
     }
@@ -89,8 +84,8 @@ import Testing
     }
 
     @Test func storeShapes() async throws {
-        let limits = Self.storeLimits { $0.maxDim = 8; $0.maxFeatures = 64; $0.maxFeatureEntries = 256 }
-        try await TestApp(storeLimits: limits).run { client in
+        let limits = Self.limits { $0.maxDim = 8; $0.maxFeatures = 64; $0.maxFeatureEntries = 256 }
+        try await TestApp(limits: limits).run { client in
             func create(_ name: String, _ body: [String: Any]) async throws -> Int { try await client.send(.put, "/v1/stores/\(name)", body).status }
             #expect(try await create("a", ["kind": "mrdam", "dim": 8, "beta": 1]) == 201)
             #expect(try await create("b", ["kind": "mrdam", "dim": 9, "beta": 1]) == 422)
@@ -105,8 +100,8 @@ import Testing
 
     @Test func storeCountMemoriesAndBytes() async throws {
         // mrdam dim 3: 16 bytes a memory. Per store 64 bytes = 4 memories; 6 memories in all; 5 per store.
-        let limits = Self.storeLimits { $0.maxStores = 2; $0.maxMemoriesPerStore = 5; $0.maxStoreBytes = 64; $0.maxTotalBytes = 96 }
-        try await TestApp(storeLimits: limits).run { client in
+        let limits = Self.limits { $0.maxStores = 2; $0.maxMemoriesPerStore = 5; $0.maxStoreBytes = 64; $0.maxTotalBytes = 96 }
+        try await TestApp(limits: limits).run { client in
             let config: [String: Any] = ["kind": "mrdam", "dim": 3, "beta": 1]
             #expect(try await client.send(.put, "/v1/stores/a", config).status == 201)
             #expect(try await client.send(.put, "/v1/stores/b", config).status == 201)
@@ -122,7 +117,7 @@ import Testing
             #expect(try await client.send(.get, "/v1/stores/a").object["count"] as? Int == 4)
             #expect(try await client.send(.get, "/v1/stores/b").object["count"] as? Int == 2)
         }
-        try await TestApp(storeLimits: Self.storeLimits { $0.maxMemoriesPerStore = 2 }).run { client in
+        try await TestApp(limits: Self.limits { $0.maxMemoriesPerStore = 2 }).run { client in
             try await client.send(.put, "/v1/stores/a", ["kind": "mrdam", "dim": 3, "beta": 1])
             #expect(try await client.send(.post, "/v1/stores/a/memories", ["memories": [[1, 2, 3], [1, 2, 3]]]).status == 200)
             let past = try await client.send(.post, "/v1/stores/a/memories", ["memories": [[1, 2, 3]]])
@@ -161,6 +156,67 @@ import Testing
             let steps = try #require(timedOut.detail.firstMatch(of: /stopped after (\d+) steps/).flatMap { Int($0.1) }, "\(timedOut.detail)")
             #expect(steps < 100_000, "stopped by the timeout, not at the end of its descent")
             #expect(try await client.send(.post, "/v1/stores/m/recall", ["queries": [memories[0]], "depth": 1]).status == 200)
+        }
+    }
+
+    /// A value for each limit, within its range and different from every other's (the top of the
+    /// range less the entry's place), so that a mix-up between two limits shows.
+    static func distinctLimits() -> Limits {
+        var limits = Limits()
+        for (index, definition) in Limits.catalog.enumerated() {
+            switch definition.field {
+            case .integer(let path, let range): limits[keyPath: path] = range.upperBound - index
+            case .seconds(let path, let range): limits[keyPath: path] = range.upperBound - Double(index)
+            }
+        }
+        return limits
+    }
+
+    /// The catalog, docs/limits.md, `engram serve`'s flags and help, and `GET /v1/info` agree: every
+    /// limit has its row in the table (flag, variable, range, default), is set by its flag, is
+    /// described in --help with its variable and range, and is reported under its flag's name.
+    @Test func everyLimitIsDocumentedParsedAndReported() async throws {
+        let docs = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/limits.md"), encoding: .utf8)
+        let help = ServeCommand.helpMessage(columns: 10_000)
+        let limits = Self.distinctLimits()
+        for definition in Limits.catalog {
+            let row = docs.split(separator: "\n").first { $0.hasPrefix("| `\(definition.name)` |") }.map(String.init) ?? ""
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(cells.count == 7 && cells[1] == "`\(definition.flag)`" && cells[2] == "`\(definition.environmentName)`" && cells[4] == definition.rangeDescription,
+                    "docs/limits.md's row for \(definition.name): \(row)")
+            if definition.defaultDescription == nil { #expect(cells.count > 3 && cells[3].hasPrefix(definition.defaultText), "\(row)") }
+            #expect(help.contains(definition.flag) && help.contains(definition.environmentName) && help.contains(definition.rangeDescription), "--help on \(definition.flag)")
+            let text = definition.number(in: limits) == definition.number(in: limits).rounded() ? String(Int(definition.number(in: limits))) : String(definition.number(in: limits))
+            let parsed = try ServeCommand.parse([definition.flag, text]).limits.limits()
+            #expect(definition.number(in: parsed) == definition.number(in: limits), "\(definition.flag) \(text) sets \(definition.name)")
+        }
+        #expect(docs.split(separator: "\n").filter { $0.hasPrefix("| `max") || $0.hasPrefix("| `idle") || $0.hasPrefix("| `header") || $0.hasPrefix("| `body") || $0.hasPrefix("| `request") }.count == Limits.catalog.count)
+        try await TestApp(limits: limits).run { client in
+            let reported = try await client.send(.get, "/v1/info").object["limits"] as? [String: Double] ?? [:]
+            #expect(reported.count == Limits.catalog.count)
+            for definition in Limits.catalog {
+                #expect(reported[definition.infoName] == definition.number(in: limits), "\(definition.infoName)")
+            }
+        }
+    }
+
+    /// A flag out of its range stops the server with a message naming the flag, its variable and range.
+    @Test func aLimitOutOfRangeIsAUsageError() throws {
+        let error = #expect(throws: ValidationError.self) { try ServeCommand.parse(["--max-dim", "0"]).limits.limits() }
+        #expect(error?.message == "--max-dim (or ENGRAM_MAX_DIM) must be a number from 1 to 16777216, got '0' from --max-dim")
+    }
+
+    /// No cap before the limits: with --max-dim raised, a store of dim 70000 (over the old 2^16) is made.
+    @Test func aRaisedMaxDimIsHonoured() async throws {
+        let body = #"{"kind": "mrdam", "dim": 70000, "beta": 1}"#
+        try await TestApp(limits: Self.limits { $0.maxDim = 100_000 }).run { client in
+            let created = try await client.send(.put, "/v1/stores/wide", body)
+            #expect(created.status == 201, "\(created.text)")
+            #expect(try await client.send(.get, "/v1/stores/wide").object["dim"] as? Int == 70_000)
+        }
+        try await TestApp().run { client in
+            let refused = try await client.send(.put, "/v1/stores/wide", body)
+            #expect(refused.status == 422 && refused.detail.contains("dim 70000 is over the limit of 65536"), "\(refused.text)")
         }
     }
 }

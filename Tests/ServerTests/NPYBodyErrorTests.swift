@@ -4,6 +4,7 @@ import HTTPTypes
 import Testing
 import TestSupport
 @testable import Server
+import Store
 
 /// Malformed `.npy` and `.npz` bodies are refused with a status and a detail naming what is wrong, and
 /// the limits hold for them as for JSON, checked from the header before the data is read.
@@ -76,7 +77,7 @@ import TestSupport
     /// The body limit (413) and the row limits (422) hold for `.npy` bodies at their edges, and a
     /// refused add changes nothing.
     @Test func limits() async throws {
-        var limits = ServiceLimits()
+        var limits = Limits()
         limits.maxBodyBytes = Self.good.count
         limits.maxQueries = 2
         limits.maxMemoriesPerRequest = 2

@@ -67,7 +67,7 @@ import TestSupport
         (["--clamp", "shortmask.npy"], "expected [4] or [3, 4]"),
         (["--beta", "-1"], "beta must be a positive finite number"),
         (["--depth", "0"], "depth must be at least 1"),
-        (["--kind", "drdam", "--features", "1099511627776"], "exceeds the limit"),
+        (["--kind", "drdam", "--features", "1099511627776"], "is over the limit of 67108864 entries"),
     ])
     func refusesBadInputWithOneLine(arguments: [String], message: String) throws {
         try write("notnpy.npy", Data("just text".utf8))

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 @testable import Server
+import Store
 
 /// openapi.yaml describes exactly the routes the server has: every documented operation is routed and
 /// answers with a documented status, for its success and for a typical failure; with API keys (none,
@@ -161,7 +162,7 @@ import Testing
     /// Every operation that takes a body answers 413, as documented, for a body over the limit.
     @Test func bodiesOverTheLimitAreDocumented() async throws {
         let operations = try OpenAPIDocument.load().operations
-        var limits = ServiceLimits()
+        var limits = Limits()
         limits.maxBodyBytes = 64
         limits.maxSnapshotBytes = 64
         let big = String(repeating: " ", count: 200)

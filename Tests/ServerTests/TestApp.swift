@@ -16,14 +16,14 @@ struct TestApp {
     /// The data directory when this app made it up.
     private let ownData: TemporaryDirectory?
 
-    init(recallThreads: Int = 1, data: URL? = nil, policy: AccessPolicy = .open, limits: ServiceLimits = ServiceLimits(),
-         storeLimits: StoreLimits = StoreLimits(), maxBatch: Int = RowProducts.smallBatchLimit, batchDelay: Duration = .microseconds(300)) throws {
+    init(recallThreads: Int = 1, data: URL? = nil, policy: AccessPolicy = .open, limits: Limits = Limits(),
+         maxBatch: Int = RowProducts.smallBatchLimit, batchDelay: Duration = .microseconds(300)) throws {
         ownData = data == nil ? try TemporaryDirectory("app") : nil
         self.data = data ?? ownData!.url
-        let registry = try StoreRegistry.open(DataDirectory(self.data), checkpointBytes: 0, limits: storeLimits).registry
+        let registry = try StoreRegistry.open(DataDirectory(self.data), checkpointBytes: 0, limits: limits).registry
         service = EngramService(
             stores: StoreHost(registry: registry), recalls: ComputePool(width: recallThreads, queue: limits.maxQueuedRecalls),
-            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI(), limits: limits, storeLimits: storeLimits, policy: policy, maxBatch: maxBatch, batchDelay: batchDelay)
+            metrics: ServerMetrics(), openAPI: try EngramService.bundledOpenAPI(), limits: limits, policy: policy, maxBatch: maxBatch, batchDelay: batchDelay)
     }
 
     /// An app over `service` as it is (e.g. still recovering).

@@ -22,8 +22,8 @@ struct CrashWorkload {
     static let instant = Date(timeIntervalSince1970: 1_800_000_000)
     static let root = "/data"
 
-    static let mrdam = StoreConfiguration(kind: .mrdam, dim: 3, beta: 2)
-    static func drdam(seed: UInt64) -> StoreConfiguration { StoreConfiguration(kind: .drdam, dim: 3, beta: 2, features: 8, seed: seed) }
+    static let mrdam = RequestedConfiguration(kind: .mrdam, dim: 3, beta: 2)
+    static func drdam(seed: UInt64) -> RequestedConfiguration { RequestedConfiguration(kind: .drdam, dim: 3, beta: 2, features: 8, seed: seed) }
 
     static func rows(_ k: Int, offset: Float = 0) -> Matrix {
         Matrix(rows: k, cols: 3, values: (0..<(3 * k)).map { Float(($0 * 7) % 11) / 11 + offset })

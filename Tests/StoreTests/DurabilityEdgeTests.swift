@@ -91,9 +91,9 @@ import Glibc
     @Test func countersPastTheLimitAreRefused() async throws {
         let fileSystem = SimulatedFileSystem()
         let registry = try W.open(fileSystem).registry
-        let empty = try StoreState(configuration: W.mrdam)
+        let empty = try StoreState(configuration: W.mrdam.resolved())
         for (version, nextID) in [(UInt64.max, UInt64(1)), (1, .max)] {
-            let state = StoreState(configuration: W.mrdam, version: version, model: empty.model, ids: MemoryIDs(), nextID: nextID, sequence: 1)
+            let state = StoreState(configuration: empty.configuration, version: version, model: empty.model, ids: MemoryIDs(), nextID: nextID, sequence: 1)
             _ = try StoreSnapshot.write(state, name: "a", created: W.instant, to: "/upload.safetensors", on: fileSystem)
             let bytes = try fileSystem.read("/upload.safetensors")
             try fileSystem.unlink("/upload.safetensors")

@@ -7,7 +7,7 @@ import TestSupport
 
 @Suite struct LogTests {
     static let entries: [LogEntry] = [
-        .create(StoreConfiguration(kind: .drdam, dim: 2, beta: 1.5, energy: .sum, kernel: .expexp, features: 8, seed: .max, eps: 0, orthogonal: true)),
+        .create(StoreConfiguration(dim: 2, beta: 1.5, energy: .sum, kind: .drdam(FeatureSettings(kernel: .expexp, features: 8, seed: .max, eps: 0, orthogonal: true)))),
         .mutation(.add(Matrix(rows: 2, cols: 2, values: [1, -0.0, .leastNonzeroMagnitude, 3e38]), ids: ["a", "b:c"], nextID: 7)),
         .mutation(.forget(Matrix(rows: 1, cols: 2, values: [0.5, 0.25]))),
         .mutation(.remove(id: "a")),

@@ -7,8 +7,8 @@ import TestSupport
 /// Recovery on the registry: restarts bring every store back exactly; damage marks only the stores
 /// it may touch as failed and keeps their files; checkpoints truncate the log.
 @Suite struct RecoveryTests {
-    static let mrdam = StoreConfiguration(kind: .mrdam, dim: 3, beta: 2)
-    static let drdam = StoreConfiguration(kind: .drdam, dim: 3, beta: 2, features: 64, seed: 42)
+    static let mrdam = RequestedConfiguration(kind: .mrdam, dim: 3, beta: 2)
+    static let drdam = RequestedConfiguration(kind: .drdam, dim: 3, beta: 2, features: 64, seed: 42)
 
     static func rows(_ k: Int, offset: Float = 0) -> Matrix {
         Matrix(rows: k, cols: 3, values: (0..<(3 * k)).map { Float(($0 * 7) % 11) / 11 + offset })
@@ -176,7 +176,7 @@ import TestSupport
         try await registry.checkpoint()
         _ = try await registry.store(named: "m").add(Self.rows(1), ids: ["late"])
         try await registry.delete(name: "m")
-        let other = StoreConfiguration(kind: .mrdam, dim: 3, beta: 5)
+        let other = RequestedConfiguration(kind: .mrdam, dim: 3, beta: 5)
         _ = try await registry.create(name: "m", configuration: other).store.add(Self.rows(1, offset: 3), ids: ["new"])
         try await registry.delete(name: "d")
         let (first, report) = try directory.open()

@@ -21,7 +21,7 @@ final class RegistryDirectory: @unchecked Sendable {
     var url: URL { directory.url }
 
     /// Opens (recovers) a registry on this directory, checkpointing only when asked.
-    func open(keepSnapshots: Int = 3, limits: StoreLimits = StoreLimits()) throws -> (registry: StoreRegistry, report: RecoveryReport) {
+    func open(keepSnapshots: Int = 3, limits: Limits = Limits()) throws -> (registry: StoreRegistry, report: RecoveryReport) {
         last?.close()
         let opened = try StoreRegistry.open(DataDirectory(url), checkpointBytes: 0, keepSnapshots: keepSnapshots, limits: limits)
         last = opened.registry

@@ -28,8 +28,8 @@ import Testing
     }
 
     /// Limits letting `snapshots` and a half of one fit, not one more.
-    static func limits(room snapshots: Double, of size: Int) -> StoreLimits {
-        var limits = StoreLimits()
+    static func limits(room snapshots: Double, of size: Int) -> Limits {
+        var limits = Limits()
         limits.maxSnapshotDiskBytes = Int(Double(size) * (snapshots + 0.5))
         return limits
     }

@@ -11,18 +11,18 @@ import Testing
     @Test func createIsIdempotentForTheSameRequest() async throws {
         let directory = try RegistryDirectory()
         let registry = try directory.open().registry
-        let request = StoreConfiguration(kind: .drdam, dim: 3, beta: 2, features: 16)
+        let request = RequestedConfiguration(kind: .drdam, dim: 3, beta: 2, features: 16)
         let (first, created) = try await registry.create(name: "s", configuration: request)
         let (second, again) = try await registry.create(name: "s", configuration: request)
         #expect(created && !again && first === second)
-        #expect(first.state.configuration.seed != nil)
+        #expect(first.state.configuration.drdam?.features == 16, "a drdam store with its seed drawn")
         var other = request
         other.features = 17
         await #expect(throws: StoreError.conflict("store 's' exists with a different configuration: delete it first or use another name")) {
             try await registry.create(name: "s", configuration: other)
         }
-        await #expect(throws: StoreError.invalid("dim must be between 1 and 65536, got 0")) {
-            try await registry.create(name: "t", configuration: StoreConfiguration(kind: .mrdam, dim: 0, beta: 1))
+        await #expect(throws: StoreError.invalid("dim must be at least 1, got 0")) {
+            try await registry.create(name: "t", configuration: RequestedConfiguration(kind: .mrdam, dim: 0, beta: 1))
         }
         #expect(registry.all.map(\.name) == ["s"])
         try await registry.delete(name: "s")
@@ -35,7 +35,7 @@ import Testing
     @Test func storeWritesAreSerialisedAndVersioned() async throws {
         let directory = try RegistryDirectory()
         let registry = try directory.open().registry
-        let store = try await registry.create(name: "m", configuration: StoreConfiguration(kind: .mrdam, dim: 2, beta: 1)).store
+        let store = try await registry.create(name: "m", configuration: RequestedConfiguration(kind: .mrdam, dim: 2, beta: 1)).store
         let acknowledged = try await withThrowingTaskGroup(of: (ids: [String], version: UInt64).self) { group in
             for i in 0..<50 {
                 group.addTask {
@@ -57,7 +57,7 @@ import Testing
     @Test func deleteIsOrderedWithWritesInFlight() async throws {
         let directory = try RegistryDirectory()
         let registry = try directory.open().registry
-        let store = try await registry.create(name: "m", configuration: StoreConfiguration(kind: .mrdam, dim: 2, beta: 1)).store
+        let store = try await registry.create(name: "m", configuration: RequestedConfiguration(kind: .mrdam, dim: 2, beta: 1)).store
         async let write = store.add(Matrix(rows: 1, cols: 2, values: [1, 1]), ids: ["early"])
         try await registry.delete(name: "m")
         let landed = try? await write

@@ -5,7 +5,7 @@ import TestSupport
 @testable import Store
 
 @Suite struct StoreStateTests {
-    let mrdam = StoreConfiguration(kind: .mrdam, dim: 2, beta: 1)
+    let mrdam = RequestedConfiguration(kind: .mrdam, dim: 2, beta: 1)
 
     func rows(_ values: [[Float]]) -> Matrix { Matrix(rowArrays: values, cols: values.first?.count ?? 2) }
 
@@ -52,8 +52,8 @@ import TestSupport
 
     /// T is the Double sum of the memories' features, and forgetting them all brings it back to zero.
     @Test func drdamSumsAndForgets() throws {
-        let config = try StoreConfiguration(kind: .drdam, dim: 2, beta: 1, features: 32, seed: 5).resolved()
-        #expect(config.kernel == .sincos && config.eps == 1e-10 && config.orthogonal == false)
+        let config = try RequestedConfiguration(kind: .drdam, dim: 2, beta: 1, features: 32, seed: 5).resolved()
+        #expect(config.kind == .drdam(FeatureSettings(kernel: .sincos, features: 32, seed: 5, eps: 1e-10, orthogonal: false)))
         let memories = rows([[0.1, 0.2], [0.3, -0.1]])
         var state = try StoreState(configuration: config)
         (state, _) = try state.applying(.add(memories, ids: [], nextID: 1))

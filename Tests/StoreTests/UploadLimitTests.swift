@@ -42,7 +42,7 @@ import Testing
     /// While one write waits for its fsync (its bytes reserved, not yet published), another store's
     /// write that would pass `--max-total-bytes` with it is refused.
     @Test(.timeLimit(.minutes(1))) func theTotalLimitCountsWritesInFlight() async throws {
-        var limits = StoreLimits()
+        var limits = Limits()
         limits.maxTotalBytes = 4 * 4 * 40
         let fileSystem = SimulatedFileSystem()
         let data = try DataDirectory(W.root, fileSystem: fileSystem)

@@ -27,10 +27,8 @@ package struct RandomFeatures: Sendable {
     package let bias: [Float]
     let kernel: any FeatureKernel
 
-    /// The largest Y·D accepted (2^28 floats, 1 GiB of Ω).
-    package static let maxOmegaEntries = 1 << 28
-
-    /// Generates the features. Throws for non-positive sizes or β, or Y·D over `maxOmegaEntries`.
+    /// Generates the features. Throws for non-positive sizes or β, or a Y·D that overflows Int (how
+    /// large a store may be is the server's limit, checked before this).
     package init(kind: KernelKind, dim: Int, count: Int, beta: Float, seed: UInt64, orthogonal: Bool = false) throws {
         try Self.validate(dim: dim, count: count, beta: beta)
         self.kind = kind
@@ -47,14 +45,16 @@ package struct RandomFeatures: Sendable {
         bias = kernel.usesBias ? Self.phases(generator, count: count) : [Float](repeating: 0, count: count)
     }
 
-    /// Checks the sizes and β of features before anything is generated: D and Y positive, Y·D at most
-    /// `maxOmegaEntries` (so 2^40 features are refused, not allocated), β positive and finite.
+    /// Checks the sizes and β of features before anything is generated: D and Y positive, the bytes of
+    /// Ω (4·Y·D) within Int, β positive and finite. How many entries a store may generate is the
+    /// server's limit (`--max-feature-entries`), not Core's.
     package static func validate(dim: Int, count: Int, beta: Float) throws {
         guard dim > 0 else { throw CoreError.parameter("dim must be positive, got \(dim)") }
         guard count > 0 else { throw CoreError.parameter("features must be positive, got \(count)") }
         guard beta.isFinite, beta > 0 else { throw CoreError.parameter("beta must be a positive finite number, got \(beta)") }
-        guard count <= maxOmegaEntries / dim else {
-            throw CoreError.parameter("features × dim = \(count) × \(dim) exceeds the limit of \(maxOmegaEntries) entries")
+        let (entries, overflow) = count.multipliedReportingOverflow(by: dim)
+        guard !overflow, !entries.multipliedReportingOverflow(by: 4).overflow else {
+            throw CoreError.parameter("features × dim = \(count) × \(dim) entries of Ω do not fit in memory")
         }
     }
 

@@ -1,62 +1,56 @@
 import ArgumentParser
 import Store
 
-/// `engram serve`'s limits: each a flag with an `ENGRAM_MAX_…` (or `ENGRAM_REQUEST_TIMEOUT`)
-/// environment variable, each refused with a 4xx before what it guards is allocated.
+/// `engram serve`'s limits: one flag per entry of `Limits.catalog`, named after its property, with
+/// the catalog's help (default, range, environment variable). Each is read as text and checked by
+/// the catalog: flag, else environment variable, else default.
 struct LimitOptions: ParsableArguments {
-    @Option(help: "Largest request body in bytes (ENGRAM_MAX_BODY_BYTES; default 67108864).") var maxBodyBytes: Int?
-    @Option(help: "Largest snapshot upload in bytes (ENGRAM_MAX_SNAPSHOT_BYTES; default 1073741824).") var maxSnapshotBytes: Int?
-    @Option(help: "Queries or points in one request (ENGRAM_MAX_QUERIES; default 4096).") var maxQueries: Int?
-    @Option(help: "Memories in one add or forget (ENGRAM_MAX_MEMORIES_PER_REQUEST; default 100000).") var maxMemoriesPerRequest: Int?
-    @Option(help: "Descent steps of one recall (ENGRAM_MAX_DEPTH; default 100000).") var maxDepth: Int?
-    @Option(help: "Queries × depth of one recall, traced or not (ENGRAM_MAX_TRACE_ENTRIES; default 10000000).") var maxTraceEntries: Int?
-    @Option(help: "Working memory of one recall in bytes (ENGRAM_MAX_RECALL_BYTES; default 1073741824).") var maxRecallBytes: Int?
-    @Option(help: "Recalls waiting for a compute thread before 503 (ENGRAM_MAX_QUEUED_RECALLS; default 64).") var maxQueuedRecalls: Int?
-    @Option(help: "Seconds a recall may compute (ENGRAM_REQUEST_TIMEOUT; default 300).") var requestTimeout: Double?
-    @Option(help: "Stores (ENGRAM_MAX_STORES; default 1000).") var maxStores: Int?
-    @Option(help: "Largest dimension (ENGRAM_MAX_DIM; default 65536).") var maxDim: Int?
-    @Option(help: "Most random features of a drdam store (ENGRAM_MAX_FEATURES; default 1048576).") var maxFeatures: Int?
-    @Option(help: "Most features × dim of Ω a create may generate (ENGRAM_MAX_FEATURE_ENTRIES; default 67108864).") var maxFeatureEntries: Int?
-    @Option(help: "Memories of one mrdam store (ENGRAM_MAX_MEMORIES_PER_STORE; default 10000000).") var maxMemoriesPerStore: Int?
-    @Option(help: "Bytes of numbers one store may hold (ENGRAM_MAX_STORE_BYTES; default 4294967296).") var maxStoreBytes: Int?
-    @Option(help: "Bytes of numbers all stores may hold (ENGRAM_MAX_TOTAL_BYTES; default 8589934592).") var maxTotalBytes: Int?
-    @Option(help: "Bytes of all API snapshots on disk, of deleted stores too (ENGRAM_MAX_SNAPSHOT_DISK_BYTES; default 17179869184).") var maxSnapshotDiskBytes: Int?
+    @Option(help: Self.help(\.maxBodyBytes)) var maxBodyBytes: String?
+    @Option(help: Self.help(\.maxSnapshotBytes)) var maxSnapshotBytes: String?
+    @Option(help: Self.help(\.maxBodyMemory)) var maxBodyMemory: String?
+    @Option(help: Self.help(\.maxQueries)) var maxQueries: String?
+    @Option(help: Self.help(\.maxMemoriesPerRequest)) var maxMemoriesPerRequest: String?
+    @Option(help: Self.help(\.maxDepth)) var maxDepth: String?
+    @Option(help: Self.help(\.maxTraceEntries)) var maxTraceEntries: String?
+    @Option(help: Self.help(\.maxRecallBytes)) var maxRecallBytes: String?
+    @Option(help: Self.help(\.maxQueuedRecalls)) var maxQueuedRecalls: String?
+    @Option(help: Self.help(\.requestTimeout)) var requestTimeout: String?
+    @Option(help: Self.help(\.maxStores)) var maxStores: String?
+    @Option(help: Self.help(\.maxDim)) var maxDim: String?
+    @Option(help: Self.help(\.maxFeatures)) var maxFeatures: String?
+    @Option(help: Self.help(\.maxFeatureEntries)) var maxFeatureEntries: String?
+    @Option(help: Self.help(\.maxMemoriesPerStore)) var maxMemoriesPerStore: String?
+    @Option(help: Self.help(\.maxStoreBytes)) var maxStoreBytes: String?
+    @Option(help: Self.help(\.maxTotalBytes)) var maxTotalBytes: String?
+    @Option(help: Self.help(\.maxSnapshotDiskBytes)) var maxSnapshotDiskBytes: String?
+    @Option(help: Self.help(\.idleTimeout)) var idleTimeout: String?
+    @Option(help: Self.help(\.headerTimeout)) var headerTimeout: String?
+    @Option(help: Self.help(\.bodyTimeout)) var bodyTimeout: String?
+    @Option(help: Self.help(\.maxConnections)) var maxConnections: String?
 
-    /// The request limits, checked: every limit at least 1.
-    func service() throws -> ServiceLimits {
-        let d = ServiceLimits()
-        var l = ServiceLimits()
-        l.maxBodyBytes = try positive(maxBodyBytes, "ENGRAM_MAX_BODY_BYTES", d.maxBodyBytes)
-        l.maxSnapshotBytes = try positive(maxSnapshotBytes, "ENGRAM_MAX_SNAPSHOT_BYTES", d.maxSnapshotBytes)
-        l.maxQueries = try positive(maxQueries, "ENGRAM_MAX_QUERIES", d.maxQueries)
-        l.maxMemoriesPerRequest = try positive(maxMemoriesPerRequest, "ENGRAM_MAX_MEMORIES_PER_REQUEST", d.maxMemoriesPerRequest)
-        l.maxDepth = try positive(maxDepth, "ENGRAM_MAX_DEPTH", d.maxDepth)
-        l.maxTraceEntries = try positive(maxTraceEntries, "ENGRAM_MAX_TRACE_ENTRIES", d.maxTraceEntries)
-        l.maxRecallBytes = try positive(maxRecallBytes, "ENGRAM_MAX_RECALL_BYTES", d.maxRecallBytes)
-        l.maxQueuedRecalls = try Environment.setting(maxQueuedRecalls, "ENGRAM_MAX_QUEUED_RECALLS", d.maxQueuedRecalls)
-        l.requestTimeout = try Environment.setting(requestTimeout, "ENGRAM_REQUEST_TIMEOUT", d.requestTimeout)
-        guard l.maxQueuedRecalls >= 0, l.requestTimeout > 0 else { throw ValidationError("--max-queued-recalls must be ≥ 0 and --request-timeout > 0") }
-        return l
+    /// The catalog's help for the limit at `keyPath`.
+    private static func help(_ keyPath: PartialKeyPath<Limits>) -> ArgumentHelp {
+        ArgumentHelp(Limits.definition(keyPath)?.help ?? "")
     }
 
-    /// The store limits, checked.
-    func store() throws -> StoreLimits {
-        let d = StoreLimits()
-        var l = StoreLimits()
-        l.maxStores = try positive(maxStores, "ENGRAM_MAX_STORES", d.maxStores)
-        l.maxDim = try positive(maxDim, "ENGRAM_MAX_DIM", d.maxDim)
-        l.maxFeatures = try positive(maxFeatures, "ENGRAM_MAX_FEATURES", d.maxFeatures)
-        l.maxFeatureEntries = try positive(maxFeatureEntries, "ENGRAM_MAX_FEATURE_ENTRIES", d.maxFeatureEntries)
-        l.maxMemoriesPerStore = try positive(maxMemoriesPerStore, "ENGRAM_MAX_MEMORIES_PER_STORE", d.maxMemoriesPerStore)
-        l.maxStoreBytes = try positive(maxStoreBytes, "ENGRAM_MAX_STORE_BYTES", d.maxStoreBytes)
-        l.maxTotalBytes = try positive(maxTotalBytes, "ENGRAM_MAX_TOTAL_BYTES", d.maxTotalBytes)
-        l.maxSnapshotDiskBytes = try positive(maxSnapshotDiskBytes, "ENGRAM_MAX_SNAPSHOT_DISK_BYTES", d.maxSnapshotDiskBytes)
-        return l
+    /// The flags given, as text by the name of their property (`maxDim`); the property names are the
+    /// catalog's, so no name is written twice.
+    var given: [String: String] {
+        var given: [String: String] = [:]
+        for child in Mirror(reflecting: self).children {
+            guard let label = child.label, let option = child.value as? Option<String?>, let text = option.wrappedValue else { continue }
+            given[String(label.drop { $0 == "_" })] = text
+        }
+        return given
     }
 
-    private func positive(_ value: Int?, _ name: String, _ fallback: Int) throws -> Int {
-        let v = try Environment.setting(value, name, fallback)
-        guard v >= 1 else { throw ValidationError("\(name) (or its flag) must be at least 1, got \(v)") }
-        return v
+    /// The limits in force: each flag, else its environment variable, else its default, range-checked
+    /// (a usage error naming the flag, the variable and the range).
+    func limits() throws -> Limits {
+        do {
+            return try Limits(flags: given, environment: Environment.variables)
+        } catch let error as LimitError {
+            throw ValidationError(error.description)
+        }
     }
 }

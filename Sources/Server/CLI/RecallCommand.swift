@@ -52,6 +52,10 @@ struct RecallCommand: ParsableCommand {
                 result = try Descent.run(model, queries: queries, parameters: parameters, clamp: mask, threads: BLAS.threads)
                 nearest = try model.nearest(to: result.states)
             case .drdam:
+                let cap = Limits().maxFeatureEntries
+                guard features <= cap / memories.cols else {
+                    throw CommandFailure("features × dim = \(features) × \(memories.cols) is over the limit of \(cap) entries of Ω (the server's default --max-feature-entries)")
+                }
                 let map = try RandomFeatures(kind: kernel, dim: memories.cols, count: features, beta: beta, seed: seed, orthogonal: orthogonal)
                 var model = try DistributedMemory(features: map, energy: energy, eps: eps)
                 try model.add(memories)

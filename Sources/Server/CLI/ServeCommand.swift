@@ -34,7 +34,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
     @OptionGroup(title: "API keys and TLS") var auth: AuthOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
-    @OptionGroup(title: "Connections") var connections: ConnectionOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -57,7 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard checkpointBytes >= 0 else { throw ValidationError("--checkpoint-bytes must be 0 or more") }
         guard keepSnapshots >= 1 else { throw ValidationError("--keep-snapshots must be at least 1") }
         let directory = URL(fileURLWithPath: data ?? environment["ENGRAM_DATA"] ?? "./data")
-        let serviceLimits = try limits.service(), storeLimits = try limits.store(), connectionLimits = try connections.limits()
+        let limits = try self.limits.limits()
         let policy: AccessPolicy
         do { policy = try auth.policy() } catch let error as KeyConfigurationError { throw ValidationError(error.description) }
         let insecure = Environment.flag(auth.insecureNoAuth, "ENGRAM_INSECURE_NO_AUTH")
@@ -91,12 +90,12 @@ struct ServeCommand: AsyncParsableCommand {
         BLAS.threads = max(1, cores / computeThreads)
         let stores = StoreHost()
         let service = EngramService(
-            stores: stores, recalls: ComputePool(width: computeThreads, queue: serviceLimits.maxQueuedRecalls), metrics: ServerMetrics(),
-            openAPI: try EngramService.bundledOpenAPI(), limits: serviceLimits, storeLimits: storeLimits, connectionLimits: connectionLimits, policy: policy,
+            stores: stores, recalls: ComputePool(width: computeThreads, queue: limits.maxQueuedRecalls), metrics: ServerMetrics(),
+            openAPI: try EngramService.bundledOpenAPI(), limits: limits, policy: policy,
             maxBatch: maxBatch, batchDelay: .microseconds(batchDelay), productThreads: BLAS.threads)
         let recovery = Task {
             do {
-                let report = try await stores.recover(dataDirectory, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: storeLimits, logger: logger)
+                let report = try await stores.recover(dataDirectory, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits, logger: logger)
                 Self.log(report, directory: directory, logger: logger)
                 service.changed()
             } catch {
@@ -106,7 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
         let scheme = tls == nil ? "http" : "https"
         let app = Application(
             router: Router.engram(service),
-            server: try Self.server(tls: tls, limits: connectionLimits),
+            server: try Self.server(tls: tls, limits: limits),
             configuration: .init(address: .hostname(host, port: port), serverName: "engram"),
             onServerRunning: { channel in
                 let address = channel.localAddress.map { "\($0.ipAddress ?? host):\($0.port ?? port)" } ?? "\(host):\(port)"
@@ -138,7 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// Plain HTTP/1.1, or HTTPS with the PEM certificate chain and key given (`ServerTLS`); connections
     /// close when their client closes its side (`ClientCloseHandler`), and are capped and timed
     /// (`GuardedChannel`).
-    private static func server(tls: (cert: String, key: String)?, limits: ConnectionLimits) throws -> HTTPServerBuilder {
+    private static func server(tls: (cert: String, key: String)?, limits: Limits) throws -> HTTPServerBuilder {
         let configuration = try tls.map { try ServerTLS.configuration(cert: $0.cert, key: $0.key) }
         let gate = ConnectionGate(limit: limits.maxConnections)
         return HTTPServerBuilder { responder in

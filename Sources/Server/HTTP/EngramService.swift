@@ -12,12 +12,9 @@ struct EngramService: Sendable {
     let metrics: ServerMetrics
     /// The OpenAPI document served at /openapi.yaml, verbatim.
     let openAPI: String
-    /// The limits on one request.
-    let limits: ServiceLimits
-    /// The limits on what stores hold (reported by /v1/info; the registry checks them).
-    let storeLimits: StoreLimits
-    /// The limits on connections (reported by /v1/info; `GuardedChannel` applies them).
-    let connectionLimits: ConnectionLimits
+    /// Every limit (reported by /v1/info): the routes check those on requests, the registry those on
+    /// stores, `GuardedChannel` those on connections.
+    let limits: Limits
     /// The API keys accepted (none: every route open).
     let policy: AccessPolicy
     /// Recalls of a few queries, merged into batches on `recalls`.
@@ -27,15 +24,13 @@ struct EngramService: Sendable {
 
     /// A service over `stores`; recalls wait up to `batchDelay` to be merged into batches of at most
     /// `maxBatch` queries (zero delay: no batching), whose products use up to `productThreads` threads.
-    init(stores: StoreHost, recalls: ComputePool, metrics: ServerMetrics, openAPI: String, limits: ServiceLimits = ServiceLimits(),
-         storeLimits: StoreLimits = StoreLimits(), connectionLimits: ConnectionLimits = ConnectionLimits(), policy: AccessPolicy = .open, maxBatch: Int = RowProducts.smallBatchLimit, batchDelay: Duration = .microseconds(300), productThreads: Int = 1) {
+    init(stores: StoreHost, recalls: ComputePool, metrics: ServerMetrics, openAPI: String, limits: Limits = Limits(),
+         policy: AccessPolicy = .open, maxBatch: Int = RowProducts.smallBatchLimit, batchDelay: Duration = .microseconds(300), productThreads: Int = 1) {
         self.stores = stores
         self.recalls = recalls
         self.metrics = metrics
         self.openAPI = openAPI
         self.limits = limits
-        self.storeLimits = storeLimits
-        self.connectionLimits = connectionLimits
         self.policy = policy
         batcher = RecallBatcher(pool: recalls, maxBatch: maxBatch, delay: batchDelay, threads: productThreads, clock: ContinuousClock(), metrics: metrics)
     }

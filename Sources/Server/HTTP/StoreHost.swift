@@ -25,7 +25,7 @@ final class StoreHost: Sendable {
     /// Recovers the stores of the locked data directory its stores off the caller's thread (large orthogonal
     /// stores regenerate their features), then serves them. Returns the report, or throws when the
     /// directory cannot be opened at all (then every store route keeps answering 503 with the reason).
-    func recover(_ data: DataDirectory, checkpointBytes: Int, keepSnapshots: Int, limits: StoreLimits, logger: Logger) async throws -> RecoveryReport {
+    func recover(_ data: DataDirectory, checkpointBytes: Int, keepSnapshots: Int, limits: Limits, logger: Logger) async throws -> RecoveryReport {
         do {
             let (registry, report) = try await Background.run {
                 try StoreRegistry.open(data, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits, logger: logger)

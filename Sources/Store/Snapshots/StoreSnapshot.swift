@@ -139,9 +139,9 @@ package enum StoreSnapshot {
                 } catch {
                     throw LogFormatError("the memories are not valid: \(error)")
                 }
-            case .drdam:
+            case .drdam(let settings):
                 try admit(configuration, 0)
-                let f = configuration.kernel!.multiplicity * configuration.features!
+                let f = settings.kernel.multiplicity * settings.features
                 let raw = try tensor("T", "F64", [f])
                 let accumulator = (0..<f).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
                 let count = Int(Int64(littleEndian: try tensor("count", "I64", []).loadUnaligned(as: Int64.self)))
@@ -149,7 +149,7 @@ package enum StoreSnapshot {
                     throw LogFormatError("count \(count) is negative or over the largest a store can carry forward (\(StoreState.counterLimit))")
                 }
                 do {
-                    model = try StoreModel(configuration: configuration, accumulator: accumulator, count: count)
+                    model = try StoreModel(dim: configuration.dim, beta: configuration.beta, energy: configuration.energy, settings: settings, accumulator: accumulator, count: count)
                 } catch {
                     throw LogFormatError("T is not valid: \(error)")
                 }
@@ -164,35 +164,34 @@ package enum StoreSnapshot {
         guard let kind = StoreKind(rawValue: try field("kind")), let dim = Int(try field("dim")), let beta = Float(try field("beta")),
               let energy = EnergyFunction(rawValue: try field("energy"))
         else { throw LogFormatError("the configuration in the metadata is not valid") }
-        var configuration = StoreConfiguration(kind: kind, dim: dim, beta: beta, energy: energy)
+        var request = RequestedConfiguration(kind: kind, dim: dim, beta: beta, energy: energy)
         if kind == .drdam {
             guard let kernel = KernelKind(rawValue: try field("kernel")), let features = Int(try field("features")), let seed = UInt64(try field("seed")),
                   let eps = Float(try field("eps")), let orthogonal = Bool(try field("orthogonal"))
             else { throw LogFormatError("the drdam configuration in the metadata is not valid") }
-            configuration = StoreConfiguration(kind: kind, dim: dim, beta: beta, energy: energy, kernel: kernel, features: features, seed: seed, eps: eps, orthogonal: orthogonal)
+            request = RequestedConfiguration(kind: kind, dim: dim, beta: beta, energy: energy, kernel: kernel, features: features, seed: seed, eps: eps, orthogonal: orthogonal)
         }
         do {
-            guard try configuration.resolved() == configuration else { throw LogFormatError("the configuration in the metadata is incomplete") }
+            return try request.resolved()
         } catch let error as StoreError {
             throw LogFormatError("the configuration in the metadata is not valid: \(error)")
         }
-        return configuration
     }
 
     private static func metadata(_ state: StoreState, name: String, created: Date) -> [String: String] {
         let c = state.configuration
         var out = [
             "format": format, "format_version": formatVersion, "name": name,
-            "kind": c.kind.rawValue, "dim": String(c.dim), "beta": String(c.beta), "energy": c.energy.rawValue,
+            "kind": c.storeKind.rawValue, "dim": String(c.dim), "beta": String(c.beta), "energy": c.energy.rawValue,
             "version": String(state.version), "next_id": String(state.nextID), "sequence": String(state.sequence),
             "created": ISO8601DateFormatter().string(from: created),
         ]
-        if c.kind == .drdam {
-            out["kernel"] = c.kernel!.rawValue
-            out["features"] = String(c.features!)
-            out["seed"] = String(c.seed!)
-            out["eps"] = String(c.eps!)
-            out["orthogonal"] = String(c.orthogonal!)
+        if let drdam = c.drdam {
+            out["kernel"] = drdam.kernel.rawValue
+            out["features"] = String(drdam.features)
+            out["seed"] = String(drdam.seed)
+            out["eps"] = String(drdam.eps)
+            out["orthogonal"] = String(drdam.orthogonal)
         }
         return out
     }

@@ -14,8 +14,8 @@ struct CreateStoreBody: Decodable {
     var orthogonal: Bool?
 
     /// The configuration asked for (not yet resolved: drdam defaults are filled in by the Store).
-    func configuration() throws -> StoreConfiguration {
-        StoreConfiguration(
+    func configuration() throws -> RequestedConfiguration {
+        RequestedConfiguration(
             kind: try Self.parse(kind, StoreKind.self, field: "kind"),
             dim: dim, beta: try Self.float32(beta, "beta"),
             energy: try energy.map { try Self.parse($0, EnergyFunction.self, field: "energy") } ?? .lse,

@@ -1,4 +1,5 @@
 import Core
+import Store
 
 /// `POST /v1/stores/{name}/recall`: the options beside `queries` [B, dim] and `clamp` (both read by
 /// `NumericBody`), as JSON fields or query parameters.
@@ -22,7 +23,7 @@ struct RecallBody: BodyOptions {
     }
 
     /// The descent parameters for `batch` queries, checked against `limits`; 422 for values out of range.
-    func parameters(batch: Int, limits: ServiceLimits) throws -> DescentParameters {
+    func parameters(batch: Int, limits: Limits) throws -> DescentParameters {
         let parameters = DescentParameters(
             alpha: try alpha.map { try CreateStoreBody.float32($0, "alpha") } ?? 0.1, depth: depth ?? 1000,
             tolerance: try tolerance.map { try CreateStoreBody.float32($0, "tolerance") } ?? 0)

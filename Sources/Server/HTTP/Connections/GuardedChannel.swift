@@ -3,6 +3,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTPTypes
+import Store
 
 /// A server's connections, guarded: at most `gate.limit` are served at once (one more is answered
 /// 503 with `Connection: close` and closed at once, through TLS when the server speaks it), and each
@@ -12,7 +13,7 @@ struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel where Base.V
     typealias Value = Base.Value
 
     let base: Base
-    let limits: ConnectionLimits
+    let limits: Limits
     let gate: ConnectionGate
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {

@@ -1,7 +1,8 @@
 import NIOCore
+import Store
 
 /// Where one connection is in its current request, and the timer that closes it when that phase
-/// lasts too long (`ConnectionLimits`): waiting for a request (the idle timeout), receiving its head
+/// lasts too long (`Limits`): waiting for a request (the idle timeout), receiving its head
 /// (the header timeout, from the first byte) and its body (the body timeout, from the end of the
 /// head). Nothing runs out while a request is being answered. Driven by `RequestBytesHandler` (bytes
 /// off the wire) and `RequestPhaseHandler` (request and response parts), on the connection's event loop.
@@ -10,7 +11,7 @@ final class RequestDeadlines {
         case idle, head, body, answering
     }
 
-    private let limits: ConnectionLimits
+    private let limits: Limits
     private var phase = Phase.idle
     /// Requests whose head has arrived and whose response has not been written whole (more than one
     /// when a client pipelines).
@@ -18,7 +19,7 @@ final class RequestDeadlines {
     private var timer: Scheduled<Void>?
     private var started = false
 
-    init(limits: ConnectionLimits) {
+    init(limits: Limits) {
         self.limits = limits
     }
 

@@ -7,7 +7,7 @@ struct InfoRoutes {
 
     func register(on router: Router<EngramRequestContext>) {
         router.get("/v1/info") { _, _ in
-            ServerInfo(version: EngramVersion.current, service: service.limits, store: service.storeLimits, connections: service.connectionLimits)
+            ServerInfo(version: EngramVersion.current, limits: service.limits)
         }
     }
 }

@@ -48,7 +48,7 @@ struct MemoryRoutes {
     }
 
     /// The body's `memories` [K, dim] (JSON, `.npy` or `.npz`: see `NumericBody`) and its options as `T`.
-    static func memories<T: BodyOptions>(_ request: Request, store: MemoryStore, as: T.Type, limits: ServiceLimits) async throws -> (options: T, memories: Matrix) {
+    static func memories<T: BodyOptions>(_ request: Request, store: MemoryStore, as: T.Type, limits: Limits) async throws -> (options: T, memories: Matrix) {
         let body = try await NumericBody<T>(
             request, field: "memories", maxRows: limits.maxMemoriesPerRequest, dim: store.state.configuration.dim, limit: limits.maxBodyBytes)
         return (body.options, body.matrix)

@@ -49,15 +49,17 @@ struct RecallRoutes {
     /// 422 when a computation of `batch` queries over `state` would need more working memory than
     /// the limit: 4·B·K (mrdam) or 4·B·Y (drdam) for the similarities, 4·B·depth for the trace and
     /// 16·B·D for the states and gradients.
-    static func checkWorkingMemory(_ state: StoreState, batch: Int, depth: Int, limits: ServiceLimits) throws {
+    static func checkWorkingMemory(_ state: StoreState, batch: Int, depth: Int, limits: Limits) throws {
         let width: Int
         switch state.model {
         case .exact(let m): width = m.count
         case .distributed(let m): width = m.features.count
         }
-        let bytes = 4 * batch * (width + depth + 4 * state.configuration.dim)
-        guard bytes <= limits.maxRecallBytes else {
-            throw Problem(.unprocessableContent, "\(batch) queries on this store need \(bytes) bytes of working memory, over the limit of \(limits.maxRecallBytes): send fewer queries")
+        // Each factor is within Int (queries ≤ 2^24, memories ≤ 2^40, depth ≤ 2^32, dim ≤ 2^24), the
+        // product may not be: past Int is past the limit.
+        let (bytes, overflow) = (width + depth + 4 * state.configuration.dim).multipliedReportingOverflow(by: 4 * batch)
+        guard !overflow, bytes <= limits.maxRecallBytes else {
+            throw Problem(.unprocessableContent, "\(batch) queries on this store need \(overflow ? "more than \(Int.max)" : "\(bytes)") bytes of working memory, over the limit of \(limits.maxRecallBytes): send fewer queries")
         }
     }
 

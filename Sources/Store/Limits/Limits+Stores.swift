@@ -1,30 +1,10 @@
-/// The limits on what stores may hold, each checked before anything it guards is allocated. The
-/// server sets them from its flags (docs/limits.md); these are the defaults.
-package struct StoreLimits: Sendable, Equatable {
-    /// Stores at once.
-    package var maxStores = 1000
-    /// The largest dimension D.
-    package var maxDim = 65_536
-    /// The most random features Y of a drdam store.
-    package var maxFeatures = 1 << 20
-    /// The most entries Y·D of Ω a drdam store may generate at creation (2^26 floats: 256 MiB).
-    package var maxFeatureEntries = 1 << 26
-    /// Memories an mrdam store may hold (drdam stores hold T only, whatever they were given).
-    package var maxMemoriesPerStore = 10_000_000
-    /// Bytes of numbers one store may hold (`StoreModel.bytes`).
-    package var maxStoreBytes = 4 << 30
-    /// Bytes of numbers all stores together may hold.
-    package var maxTotalBytes = 8 << 30
-    /// Bytes of all API snapshots on disk, of living and deleted stores together.
-    package var maxSnapshotDiskBytes = 16 << 30
-
-    package init() {}
-
+extension Limits {
     /// Checks a resolved configuration before its store is made: dimension, features, the work of
     /// generating Ω, and the bytes its empty store takes. Throws `StoreError.invalid`.
     func check(_ c: StoreConfiguration) throws {
         guard c.dim <= maxDim else { throw StoreError.invalid("dim \(c.dim) is over the limit of \(maxDim)") }
-        guard let y = c.features else { return }
+        guard case .drdam(let settings) = c.kind else { return }
+        let y = settings.features
         guard y <= maxFeatures else { throw StoreError.invalid("features \(y) is over the limit of \(maxFeatures)") }
         guard y <= maxFeatureEntries / c.dim else {
             throw StoreError.invalid("features × dim = \(y) × \(c.dim) is over the limit of \(maxFeatureEntries) entries of Ω")
@@ -48,9 +28,11 @@ package struct StoreLimits: Sendable, Equatable {
     }
 
     /// The bytes a store of configuration `c` holds when empty: Ω, b and T (drdam), nothing (mrdam).
+    /// Call with a configuration `check` has passed: within the catalog's ranges this cannot overflow.
     static func bytes(of c: StoreConfiguration) -> Int {
-        guard let y = c.features, let kernel = c.kernel else { return 0 }
-        return 4 * y * c.dim + 4 * y + 12 * kernel.multiplicity * y
+        guard case .drdam(let settings) = c.kind else { return 0 }
+        let y = settings.features
+        return 4 * y * c.dim + 4 * y + 12 * settings.kernel.multiplicity * y
     }
 
     /// The bytes an mrdam store gains with `rows` more memories of dimension `dim`.
