@@ -25,7 +25,7 @@ extension StoreRegistry {
                 n += 1
             }
             let path = folder + "/" + name
-            let info = try await Background.run { [name] () throws -> SnapshotInfo in
+            let info = try await pool.run { [name] () throws -> SnapshotInfo in
                 let written = try StoreSnapshot.write(state, name: store.name, created: created, to: path, on: fileSystem)
                 let info = SnapshotInfo(name: name, size: written.size, sha256: written.sha256, version: state.version, created: created, number: number)
                 try fileSystem.writeAtomically(to: Self.infoPath(of: path)) { out in
@@ -82,7 +82,7 @@ extension StoreRegistry {
     package func restore(_ name: String, from snapshot: String) async throws -> MemoryStore {
         let (url, _) = try snapshotFile(of: name, named: snapshot)
         let fileSystem = directory.fileSystem
-        let bytes = try await Background.run { try fileSystem.read(url.path) }
+        let bytes = try await pool.run { try fileSystem.read(url.path) }
         return try await replace(name: name, snapshot: bytes).store
     }
 

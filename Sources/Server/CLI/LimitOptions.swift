@@ -6,6 +6,7 @@ import Store
 struct LimitOptions: ParsableArguments {
     @Option(help: "Largest request body in bytes (ENGRAM_MAX_BODY_BYTES; default 67108864).") var maxBodyBytes: Int?
     @Option(help: "Largest snapshot upload in bytes (ENGRAM_MAX_SNAPSHOT_BYTES; default 1073741824).") var maxSnapshotBytes: Int?
+    @Option(help: "Memory for request bodies in flight, in bytes (ENGRAM_MAX_BODY_MEMORY; default a quarter of physical memory, at least 3 × --max-body-bytes).") var maxBodyMemory: Int?
     @Option(help: "Queries or points in one request (ENGRAM_MAX_QUERIES; default 4096).") var maxQueries: Int?
     @Option(help: "Memories in one add or forget (ENGRAM_MAX_MEMORIES_PER_REQUEST; default 100000).") var maxMemoriesPerRequest: Int?
     @Option(help: "Descent steps of one recall (ENGRAM_MAX_DEPTH; default 100000).") var maxDepth: Int?
@@ -27,6 +28,8 @@ struct LimitOptions: ParsableArguments {
         var l = ServiceLimits()
         l.maxBodyBytes = try positive(maxBodyBytes, "ENGRAM_MAX_BODY_BYTES", d.maxBodyBytes)
         l.maxSnapshotBytes = try positive(maxSnapshotBytes, "ENGRAM_MAX_SNAPSHOT_BYTES", d.maxSnapshotBytes)
+        let (oneBody, overflow) = l.maxBodyBytes.multipliedReportingOverflow(by: BodyBudget.factor)
+        l.maxBodyMemory = try positive(maxBodyMemory, "ENGRAM_MAX_BODY_MEMORY", max(d.maxBodyMemory, overflow ? .max : oneBody))
         l.maxQueries = try positive(maxQueries, "ENGRAM_MAX_QUERIES", d.maxQueries)
         l.maxMemoriesPerRequest = try positive(maxMemoriesPerRequest, "ENGRAM_MAX_MEMORIES_PER_REQUEST", d.maxMemoriesPerRequest)
         l.maxDepth = try positive(maxDepth, "ENGRAM_MAX_DEPTH", d.maxDepth)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The limits on one request, each checked before what it guards is allocated (docs/limits.md).
 /// The server sets them from its flags; these are the defaults.
 struct ServiceLimits: Sendable {
@@ -5,6 +7,9 @@ struct ServiceLimits: Sendable {
     var maxBodyBytes = 64 << 20
     /// The largest snapshot upload, in bytes.
     var maxSnapshotBytes = 1 << 30
+    /// Bytes of memory the bodies in flight may reserve, over all requests (`BodyBudget`; 503 beyond):
+    /// a quarter of the machine's physical memory.
+    var maxBodyMemory = Int(clamping: ProcessInfo.processInfo.physicalMemory / 4)
     /// Queries (recall) or points (energy) in one request.
     var maxQueries = 4096
     /// Memories in one add or forget.

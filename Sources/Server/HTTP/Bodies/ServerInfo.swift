@@ -12,7 +12,7 @@ struct ServerInfo: ResponseEncodable {
     init(version: String, service: ServiceLimits, store: StoreLimits, connections: ConnectionLimits) {
         self.version = version
         limits = [
-            "max_body_bytes": Double(service.maxBodyBytes), "max_snapshot_bytes": Double(service.maxSnapshotBytes),
+            "max_body_bytes": Double(service.maxBodyBytes), "max_snapshot_bytes": Double(service.maxSnapshotBytes), "max_body_memory": Double(service.maxBodyMemory),
             "max_queries": Double(service.maxQueries), "max_memories_per_request": Double(service.maxMemoriesPerRequest),
             "max_depth": Double(service.maxDepth), "max_trace_entries": Double(service.maxTraceEntries),
             "max_recall_bytes": Double(service.maxRecallBytes), "max_queued_recalls": Double(service.maxQueuedRecalls),
