@@ -79,16 +79,19 @@ import TestSupport
         #expect(try Self.uploads(in: app.data) == [])
     }
 
-    /// An upload file a killed server left behind is removed when the data directory is next opened.
+    /// An upload file a killed server left behind (here: an upload never released) is removed when
+    /// the data directory is next opened.
     @Test func leftoversAreRemovedAtOpen() throws {
         let data = try TemporaryDirectory("uploads")
-        try DataDirectory(data.url).close()
-        let leftover = data.url.appendingPathComponent(".upload-\(UUID().uuidString).tmp")
-        try Data(repeating: 1, count: 1000).write(to: leftover)
+        let first = try DataDirectory(data.url)
+        let killed = Unmanaged.passRetained(try SnapshotUpload(in: first))
+        try Data(repeating: 1, count: 1000).withUnsafeBytes { try killed.takeUnretainedValue().write($0) }
+        first.close()
         #expect(try Self.uploads(in: data.url).count == 1)
         let directory = try DataDirectory(data.url)
         defer { directory.close() }
         #expect(try Self.uploads(in: data.url) == [])
+        killed.release()
     }
 
     /// A safetensors header of 99 MiB (which once took 3 GB and 16 s to parse) is refused with 422
