@@ -2,6 +2,7 @@ import Core
 import Dispatch
 import Formats
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOEmbedded
@@ -73,5 +74,39 @@ import TestSupport
         }
         #expect(names == ["queries"])
         #expect(pieces.count.load(ordering: .relaxed) == 33, "32 MiB and the .npy header's few bytes")
+    }
+
+    /// A request of 4096 queries of dimension 1024 (16 MiB of numbers) as JSON, `.npy` and `.npz`,
+    /// whose client has already gone: each body's parse stops at its first check with 503.
+    @Test(.timeLimit(.minutes(1)), arguments: ["application/json", "application/x-npy", "application/x-npz"])
+    func bodiesOfAGoneClientAreNotParsed(contentType: String) async throws {
+        let rows = 4096, dim = 1024
+        let values = [Float](repeating: 0.5, count: rows * dim)
+        let npy = NPYArray.encode(float32: values, shape: [rows, dim])
+        let body: Data = switch contentType {
+        case "application/json": Data(("{\"queries\": [" + Array(repeating: "[" + Array(repeating: "0.5", count: dim).joined(separator: ",") + "]", count: rows).joined(separator: ",") + "]}").utf8)
+        case "application/x-npy": npy
+        default: NPZArchive.encode([("queries", npy)])
+        }
+        var head = HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/v1/stores/m/recall")
+        head.headerFields[.contentType] = contentType
+        let request = Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: body)))
+        let channel = NIOAsyncTestingChannel()
+        try await channel.close()
+        let pool = WorkPool(width: 1, name: "engram-t3"), connections = ConnectionWatch()
+        let parser = BodyParser(pool: pool, connections: connections, channel: channel)
+        // The pool's one thread held until the watch has heard of the close, so the parse starts after it.
+        let hold = DispatchSemaphore(value: 0)
+        let holder = Task { try await pool.run { hold.wait() } }
+        let parse = Task { try await NumericBody<RecallBody>(request, parser: parser, field: "queries", takesClamp: true, maxRows: rows, dim: dim, limit: 1 << 30).matrix.rows }
+        while pool.load.waiting < 1 || connections.connections > 0 { await Task.yield() }
+        hold.signal()
+        try await holder.value
+        await #expect { _ = try await parse.value } throws: { error in
+            (error as? Problem)?.status == .serviceUnavailable && (error as? Problem)?.detail.contains("the client closed the connection") == true
+        }
+        let open = BodyParser(pool: WorkPool(width: 1, name: "engram-t3"), connections: ConnectionWatch(), channel: NIOAsyncTestingChannel())
+        let parsed = try await NumericBody<RecallBody>(request, parser: open, field: "queries", takesClamp: true, maxRows: rows, dim: dim, limit: 1 << 30)
+        #expect(parsed.matrix.rows == rows && parsed.matrix.values.allSatisfy { $0 == 0.5 }, "with the client there, the same body parses")
     }
 }
