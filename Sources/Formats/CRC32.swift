@@ -4,11 +4,18 @@ import CZlib
 package enum CRC32 {
     /// The checksum of `bytes`, continuing from `seed` (0 to start).
     package static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
+        checksum(bytes, seed: seed, interrupt: {})
+    }
+
+    /// The checksum of `bytes`, continuing from `seed`; `interrupt` is called before each MiB and
+    /// throws to stop (a request whose client left).
+    package static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0, interrupt: () throws -> Void) rethrows -> UInt32 {
         var crc = UInt(seed)
         var rest = bytes
-        // zlib takes a 32-bit length: feed large buffers in pieces.
+        // In pieces of 1 MiB (about 0.1 ms each), between which `interrupt` may stop the work.
         while !rest.isEmpty {
-            let n = Swift.min(rest.count, 1 << 30)
+            try interrupt()
+            let n = Swift.min(rest.count, 1 << 20)
             crc = CZlib.crc32(crc, rest.baseAddress!.assumingMemoryBound(to: UInt8.self), uInt(n))
             rest = UnsafeRawBufferPointer(rebasing: rest[n...])
         }

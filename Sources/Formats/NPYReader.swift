@@ -60,8 +60,9 @@ package struct NPYReader {
 
     /// The elements, converted to `Float`, after checking that the dtype is one of `itemSizes` and that
     /// the data holds exactly the shape's elements. A float64 value beyond float32's range throws
-    /// (rather than becoming infinite).
-    package func floats() throws -> [Float] {
+    /// (rather than becoming infinite). `interrupt` is called before each MiB of data is converted and
+    /// throws to stop (a request whose client left).
+    package func floats(interrupt: () throws -> Void = {}) throws -> [Float] {
         guard let itemSize = Self.itemSizes[header.descr] else {
             throw NPYError("dtype '\(header.descr)' is not supported (float32, float64, bool and integer arrays are)")
         }
@@ -71,21 +72,27 @@ package struct NPYReader {
         }
         func load<T>(_: T.Type, _ i: Int) -> T { data.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self) }
         var overflow: Int?
-        let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
-            switch header.descr {
-            case "<f4": for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: load(UInt32.self, i))) }
-            case "<f8":
-                for i in 0..<count {
-                    let v = Double(bitPattern: UInt64(littleEndian: load(UInt64.self, i)))
-                    out[i] = Float(v)
-                    if v.isFinite && !out[i].isFinite && overflow == nil { overflow = i }
+        // Elements per piece: a MiB of data.
+        let piece = max(1, (1 << 20) / itemSize)
+        let values = try [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            for start in stride(from: 0, to: count, by: piece) {
+                try interrupt()
+                let part = start..<min(count, start + piece)
+                switch header.descr {
+                case "<f4": for i in part { out[i] = Float(bitPattern: UInt32(littleEndian: load(UInt32.self, i))) }
+                case "<f8":
+                    for i in part {
+                        let v = Double(bitPattern: UInt64(littleEndian: load(UInt64.self, i)))
+                        out[i] = Float(v)
+                        if v.isFinite && !out[i].isFinite && overflow == nil { overflow = i }
+                    }
+                case "|b1", "|u1": for i in part { out[i] = Float(load(UInt8.self, i)) }
+                case "|i1": for i in part { out[i] = Float(load(Int8.self, i)) }
+                case "<i4": for i in part { out[i] = Float(Int32(littleEndian: load(Int32.self, i))) }
+                default: for i in part { out[i] = Float(Int64(littleEndian: load(Int64.self, i))) }
                 }
-            case "|b1", "|u1": for i in 0..<count { out[i] = Float(load(UInt8.self, i)) }
-            case "|i1": for i in 0..<count { out[i] = Float(load(Int8.self, i)) }
-            case "<i4": for i in 0..<count { out[i] = Float(Int32(littleEndian: load(Int32.self, i))) }
-            default: for i in 0..<count { out[i] = Float(Int64(littleEndian: load(Int64.self, i))) }
+                initialized = part.upperBound
             }
-            initialized = count
         }
         if let overflow {
             let v = Double(bitPattern: UInt64(littleEndian: load(UInt64.self, overflow)))

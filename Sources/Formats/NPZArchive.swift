@@ -12,9 +12,10 @@ package enum NPZArchive {
     /// The work is bounded by the size of `bytes`: everything the central directory says (names,
     /// duplicates, methods, where each entry lies and that no two overlap) is checked before any data
     /// is read, so the CRC-32s, computed last through `checksum`, cover each byte at most once.
+    /// `checksum` may throw to stop the work (see `CRC32.checksum(_:seed:interrupt:)`).
     package static func entries(
         _ bytes: UnsafeRawBufferPointer,
-        checksum: (UnsafeRawBufferPointer) -> UInt32 = { CRC32.checksum($0) }
+        checksum: (UnsafeRawBufferPointer) throws -> UInt32 = { CRC32.checksum($0) }
     ) throws -> [String: UnsafeRawBufferPointer] {
         func u16(_ at: Int) -> Int { Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self))) }
         func u32(_ at: Int) -> Int { Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
@@ -55,7 +56,7 @@ package enum NPZArchive {
         var arrays: [String: UnsafeRawBufferPointer] = [:]
         for entry in found {
             let data = UnsafeRawBufferPointer(rebasing: bytes[entry.data])
-            guard checksum(data) == entry.crc else { throw NPYError("entry '\(entry.array).npy' fails its CRC-32 check") }
+            guard try checksum(data) == entry.crc else { throw NPYError("entry '\(entry.array).npy' fails its CRC-32 check") }
             arrays[entry.array] = data
         }
         return arrays

@@ -39,9 +39,10 @@ package struct NumericJSON {
     /// Parses `bytes`, a JSON object. `fields` names the numeric fields; rows beyond `maxRows` are
     /// refused as they arrive (`NumericJSONError.Kind.outOfRange`), and so is a row whose length is not
     /// `dim` (when given). Throws `NumericJSONError.Kind.malformed` for JSON that is not valid or has the
-    /// wrong types, naming the field.
-    package init(_ bytes: UnsafeRawBufferPointer, fields: [String: Kind], maxRows: Int, dim: Int?) throws {
-        var parser = Parser(bytes: bytes.bindMemory(to: UInt8.self), maxRows: maxRows, dim: dim)
+    /// wrong types, naming the field. `interrupt` is called about every MiB read and throws to stop the parse
+    /// (the client left).
+    package init(_ bytes: UnsafeRawBufferPointer, fields: [String: Kind], maxRows: Int, dim: Int?, interrupt: @escaping () throws -> Void = {}) throws {
+        var parser = Parser(bytes: bytes.bindMemory(to: UInt8.self), maxRows: maxRows, dim: dim, interrupt: interrupt)
         var restParts: [String] = []
         parser.skipSpace()
         guard parser.peek() == UInt8(ascii: "{") else { throw NumericJSONError(.malformed, "the body must be a JSON object (expected an object)") }
@@ -90,11 +91,23 @@ package struct NumericJSON {
         let maxRows: Int
         let dim: Int?
         var index = 0
+        /// Called by `poll` once `index` passes `nextPoll`, every `pollBytes`.
+        let interrupt: () throws -> Void
+        var nextPoll = 0
+        static let pollBytes = 1 << 20
 
-        init(bytes: UnsafeBufferPointer<UInt8>, maxRows: Int, dim: Int?) {
+        init(bytes: UnsafeBufferPointer<UInt8>, maxRows: Int, dim: Int?, interrupt: @escaping () throws -> Void) {
             self.bytes = bytes
             self.maxRows = maxRows
             self.dim = dim
+            self.interrupt = interrupt
+        }
+
+        /// Calls `interrupt` when another MiB has been read since it last did.
+        mutating func poll() throws {
+            guard index >= nextPoll else { return }
+            nextPoll = index + Self.pollBytes
+            try interrupt()
         }
 
         static func invalid(_ what: String) -> NumericJSONError {
@@ -289,6 +302,7 @@ package struct NumericJSON {
                 if peek() != UInt8(ascii: "]") {
                     while true {
                         skipSpace()
+                        try poll()
                         let value = try float(field: "\(field)[\(out.rows)][\(count)]")
                         count += 1
                         // A row longer than the store's dimension is counted, not kept.
@@ -334,6 +348,7 @@ package struct NumericJSON {
             if peek() == UInt8(ascii: "]") { index += 1; return out }
             while true {
                 skipSpace()
+                try poll()
                 if out.nested {
                     guard out.rows < maxRows else { throw NumericJSONError(.outOfRange, "'\(field)' has more than \(maxRows) masks: the limit is \(maxRows)") }
                     guard peek() == UInt8(ascii: "[") else { throw problem }

@@ -14,8 +14,10 @@ package enum SafeTensors {
         package var range: Range<Int>
     }
 
-    /// The largest header accepted when reading (the Python library's limit).
-    package static let maxHeaderBytes = 100 << 20
+    /// The largest header accepted when reading, 1 MiB. Engram's snapshots hold a few tensors and a
+    /// few hundred bytes of metadata, so their headers are under 4 KiB; the Python library's own limit,
+    /// 100 MiB, would let one upload's header cost gigabytes in the JSON parser.
+    package static let maxHeaderBytes = 1 << 20
 
     /// Bytes per element of the dtypes Engram writes and reads.
     package static func elementSize(_ dtype: String) -> Int? {
@@ -57,7 +59,10 @@ package enum SafeTensors {
     package static func parse(_ bytes: UnsafeRawBufferPointer, fileSize: Int) throws -> Parsed {
         guard bytes.count >= 8 else { throw SafeTensorsError("the file is \(bytes.count) bytes, shorter than a safetensors header") }
         let length = UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))
-        guard length <= UInt64(maxHeaderBytes), Int(length) <= bytes.count - 8, bytes.count <= fileSize else {
+        guard length <= UInt64(maxHeaderBytes) else {
+            throw SafeTensorsError("the header is \(length) bytes, more than the \(maxHeaderBytes) accepted (an Engram snapshot's is a few KiB)")
+        }
+        guard Int(length) <= bytes.count - 8, bytes.count <= fileSize else {
             throw SafeTensorsError("the header length \(length) does not fit in a file of \(fileSize) bytes")
         }
         let headerData = Data(UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + Int(length))]))

@@ -1,10 +1,9 @@
 import Core
-import Dispatch
 import Foundation
 import Synchronization
 
-/// A named store. Its writes run one at a time on the store's own serial queue (a slow write to one
-/// store never holds up another's): each builds the next state from the newest, appends its record
+/// A named store. Its writes run one at a time, in order, on the registry's work pool (a slow write to
+/// one store never holds up another's): each builds the next state from the newest, appends its record
 /// to the log and, once the log has synced it, publishes the state to readers. Readers take the
 /// published state without waiting for anything, so a recall never waits for a write, never sees half
 /// of one, and never sees a write that is not yet durable.
@@ -15,7 +14,9 @@ package final class MemoryStore: Sendable {
     /// upload): checkpoint files with a lower one belong to an earlier store of the same name.
     let origin: UInt64
     private let log: any MutationLog
-    private let queue: DispatchQueue
+    /// The threads writes run on, and the lock that runs them one at a time ("the queue" below).
+    private let pool: WorkPool
+    private let queue = AsyncLock()
     /// The newest state, changed only on `queue`; it may include records not yet synced.
     private let head: Mutex<StoreState>
     /// The newest durable state: what readers see.
@@ -32,7 +33,7 @@ package final class MemoryStore: Sendable {
     /// Bytes all stores hold as published.
     private let totalBytes: @Sendable () -> Int
 
-    init(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64, log: any MutationLog, limits: Limits,
+    init(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64, log: any MutationLog, pool: WorkPool, limits: Limits,
          reservations: ByteReservations, totalBytes: @escaping @Sendable () -> Int, afterWrite: @escaping @Sendable () -> Void) {
         self.limits = limits
         self.reservations = reservations
@@ -40,7 +41,7 @@ package final class MemoryStore: Sendable {
         self.name = name
         self.origin = origin
         self.log = log
-        self.queue = DispatchQueue(label: "engram.store.\(name)")
+        self.pool = pool
         self.head = Mutex(state)
         self.published = Mutex(state)
         self.checkpointed = Atomic(checkpointed)
@@ -122,9 +123,9 @@ package final class MemoryStore: Sendable {
         }
     }
 
-    /// Runs `body` on the store's serial queue, after every write queued before it.
+    /// Runs `body` on the work pool, after every write queued before it and before any queued after.
     func serially<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await Background.run(on: queue, body)
+        try await queue.withLock { try await pool.run(body) }
     }
 
     /// The newest state; throws 404 once the store is deleted. Call on the queue.

@@ -48,7 +48,7 @@ extension StoreRegistry {
                     guard try state.sequence > store.checkpointed.load(ordering: .relaxed) || directory.checkpointFiles(of: store.name).isEmpty else { continue }
                     try await log.sync(through: state.sequence)
                     let directory = self.directory, clock = self.clock
-                    try await Background.run {
+                    try await pool.run {
                         _ = try StoreSnapshot.write(state, name: store.name, created: clock(), to: directory.checkpoint(of: store.name, at: state.sequence), on: directory.fileSystem)
                     }
                     store.checkpointed.store(state.sequence, ordering: .relaxed)

@@ -28,7 +28,7 @@ extension StoreRegistry {
             }
             let path = folder + "/" + name
             let disk = snapshotDisk
-            let info = try await Background.run { [name] () throws -> SnapshotInfo in
+            let info = try await pool.run { [name] () throws -> SnapshotInfo in
                 var reserved = 0
                 do {
                     let written = try StoreSnapshot.write(state, name: store.name, created: created, to: path, on: fileSystem) { bytes in
@@ -99,7 +99,7 @@ extension StoreRegistry {
     package func restore(_ name: String, from snapshot: String) async throws -> MemoryStore {
         let (url, _) = try snapshotFile(of: name, named: snapshot)
         let fileSystem = directory.fileSystem
-        let bytes = try await Background.run { try fileSystem.read(url.path) }
+        let bytes = try await pool.run { try fileSystem.read(url.path) }
         return try await replace(name: name, snapshot: bytes).store
     }
 

@@ -11,6 +11,8 @@ package final class StoreRegistry: Sendable {
     package let directory: DataDirectory
     /// The write-ahead log.
     package let log: any MutationLog
+    /// The threads that generate features, decode snapshots, append to the log and write files.
+    package let pool: WorkPool
     let entries: Mutex<[String: Entry]>
     /// Creates, deletes and uploads that create change the set of names one at a time, without holding
     /// `entries` (lookups never wait for a log append).
@@ -47,18 +49,19 @@ package final class StoreRegistry: Sendable {
     }
 
     /// Recovers the stores of the (locked) data directory `data`: see `Recovery`. Blocking; run it
-    /// off the event loops. The log is `log` (the segment files in `data` by default).
-    package static func open(_ data: DataDirectory, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3,
-                            limits: Limits = Limits(), logger: Logger = Logger(label: "engram.store")) throws -> (registry: StoreRegistry, report: RecoveryReport) {
-        try open(data, log: .files(of: data), checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits, logger: logger)
+    /// off the event loops. The log is `log` (the segment files in `data` by default); blocking work
+    /// runs on `pool` (by default a pool of one thread per core, the registry's own).
+    package static func open(_ data: DataDirectory, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3, limits: Limits = Limits(),
+                             pool: WorkPool = StoreRegistry.defaultPool(), logger: Logger = Logger(label: "engram.store")) throws -> (registry: StoreRegistry, report: RecoveryReport) {
+        try open(data, log: .files(of: data), checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits, pool: pool, logger: logger)
     }
 
     package static func open(_ data: DataDirectory, log source: LogSource, checkpointBytes: Int = 64 << 20, keepSnapshots: Int = 3,
-                             limits: Limits = Limits(), logger: Logger = Logger(label: "engram.store"),
+                             limits: Limits = Limits(), pool: WorkPool = StoreRegistry.defaultPool(), logger: Logger = Logger(label: "engram.store"),
                              clock: @escaping @Sendable () -> Date = Date.init) throws -> (registry: StoreRegistry, report: RecoveryReport) {
         let (log, recovered, report) = try Recovery.run(data, log: source)
         let registry = StoreRegistry(directory: data, log: log, report: report, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots,
-                                     limits: limits, logger: logger, clock: clock)
+                                     limits: limits, pool: pool, logger: logger, clock: clock)
         registry.entries.withLock { entries in
             for (name, r) in recovered {
                 entries[name] = .live(registry.makeStore(name: name, state: r.state, origin: r.origin, checkpointed: r.checkpointed))
@@ -68,9 +71,15 @@ package final class StoreRegistry: Sendable {
         return (registry, report)
     }
 
+    /// A new pool of one thread per core, for a registry opened without one.
+    package static func defaultPool() -> WorkPool {
+        WorkPool(width: ProcessInfo.processInfo.activeProcessorCount, name: "engram-store")
+    }
+
     private init(directory: DataDirectory, log: any MutationLog, report: RecoveryReport, checkpointBytes: Int, keepSnapshots: Int,
-                 limits: Limits, logger: Logger, clock: @escaping @Sendable () -> Date) {
+                 limits: Limits, pool: WorkPool, logger: Logger, clock: @escaping @Sendable () -> Date) {
         self.limits = limits
+        self.pool = pool
         self.reservations = ByteReservations(limit: limits.maxTotalBytes)
         self.snapshotDisk = SnapshotDiskBytes(limit: limits.maxSnapshotDiskBytes)
         self.directory = directory
@@ -89,7 +98,7 @@ package final class StoreRegistry: Sendable {
     package func close() { directory.close() }
 
     private func makeStore(name: String, state: StoreState, origin: UInt64, checkpointed: UInt64) -> MemoryStore {
-        MemoryStore(name: name, state: state, origin: origin, checkpointed: checkpointed, log: log, limits: limits,
+        MemoryStore(name: name, state: state, origin: origin, checkpointed: checkpointed, log: log, pool: pool, limits: limits,
                     reservations: reservations, totalBytes: { [weak self] in self?.totalBytes ?? 0 }, afterWrite: { [weak self] in self?.checkpointIfDue() })
     }
 
@@ -121,7 +130,7 @@ package final class StoreRegistry: Sendable {
         if let existing = try await existing(name, satisfying: configuration) { return (existing, false) }
         try limits.check(resolved)
         try checkRoom(for: Limits.bytes(of: resolved))
-        let initial = try await Background.run { try StoreState(configuration: resolved) }
+        let initial = try await pool.run { try StoreState(configuration: resolved) }
         let made = try await structure.withLock { [self] () -> (MemoryStore, UInt64)? in
             guard try await settledEntry(name) == nil else { return nil }
             try checkRoom(for: Limits.bytes(of: resolved))
@@ -265,15 +274,27 @@ package final class StoreRegistry: Sendable {
         forget(store, named: name)
     }
 
+    /// Makes the store `name` exactly the snapshot uploaded to `upload`, read from its file once; see
+    /// `replace(name:snapshot:cancellation:)`.
+    package func replace(name: String, upload: SnapshotUpload, cancellation: Cancellation? = nil) async throws -> (store: MemoryStore, created: Bool) {
+        try Self.checkName(name)
+        try cancellation?.check()
+        return try await replace(name: name, snapshot: try await pool.run { try upload.contents() }, cancellation: cancellation)
+    }
+
     /// Makes the store `name` exactly the snapshot in `bytes` (safetensors), creating it when missing;
-    /// logged like any write. Throws `StoreError.invalid` for a file that is not a valid snapshot, and
-    /// changes nothing then.
-    package func replace(name: String, snapshot bytes: Data) async throws -> (store: MemoryStore, created: Bool) {
+    /// logged like any write (the log record takes `bytes` as they are, without a copy). Throws
+    /// `StoreError.invalid` for a file that is not a valid snapshot, and changes nothing then; the
+    /// creation limits are checked before any memory is loaded or feature generated. Decoding stops
+    /// (`Cancellation.Stopped`) within a MiB once `cancellation` fires, and changes nothing then.
+    package func replace(name: String, snapshot bytes: Data, cancellation: Cancellation? = nil) async throws -> (store: MemoryStore, created: Bool) {
         try Self.checkName(name)
         let image: StoreState
         do {
             let limits = self.limits
-            image = try await Background.run { try StoreSnapshot.decode(bytes) { try limits.admit($0, memories: $1) }.state }
+            image = try await pool.run {
+                try StoreSnapshot.decode(bytes, admitting: { try limits.admit($0, memories: $1) }, interrupt: { try cancellation?.check() }).state
+            }
         } catch let error as LogFormatError {
             throw StoreError.invalid("not a valid Engram snapshot: \(error)")
         }
@@ -294,7 +315,7 @@ package final class StoreRegistry: Sendable {
                 let reserved = try reservations.reserve(image.model.bytes) { totalBytes }
                 defer { reservations.release(reserved) }
                 let log = self.log
-                let sequence = try await Background.run { try log.append(store: name, entry: .replace(bytes)) }
+                let sequence = try await pool.run { try log.append(store: name, entry: .replace(bytes)) }
                 let store = makeStore(name: name, state: image.at(sequence: sequence), origin: sequence, checkpointed: 0)
                 entries.withLock { $0[name] = .live(store) }
                 return (store, sequence)

@@ -66,8 +66,10 @@ import TestSupport
 
     @Test func refusesAHeaderLongerThanTheFile() {
         var bytes = Self.file(#"{}"#)
-        bytes[7] = 0x7F
+        bytes[1] = 0x10
         #expect(Self.refusal(bytes)?.contains("does not fit") == true)
+        bytes[7] = 0x7F
+        #expect(Self.refusal(bytes)?.contains("more than the 1048576 accepted") == true, "refused from its length alone")
         #expect(Self.refusal([1, 2, 3])?.contains("shorter than a safetensors header") == true)
     }
 }

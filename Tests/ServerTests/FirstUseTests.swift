@@ -36,7 +36,7 @@ import TestSupport
         limits.requestTimeout = 2.5
         limits.maxDim = 9
         let flags = [
-            "max_body_bytes", "max_snapshot_bytes", "max_queries", "max_memories_per_request", "max_depth", "max_trace_entries",
+            "max_body_bytes", "max_snapshot_bytes", "max_body_memory", "max_queries", "max_memories_per_request", "max_depth", "max_trace_entries",
             "max_recall_bytes", "max_queued_recalls", "request_timeout", "max_stores", "max_dim", "max_features", "max_feature_entries",
             "max_memories_per_store", "max_store_bytes", "max_total_bytes", "idle_timeout", "header_timeout", "body_timeout", "max_connections",
             "max_body_memory", "max_snapshot_disk_bytes",

@@ -26,6 +26,12 @@ package final class Cancellation: Sendable {
     /// Why it was cancelled, or nil while it is not.
     package var why: String? { flag.withLock { $0.reason } }
 
+    /// Throws `Stopped` (no steps) once cancelled: for work that checks between pieces, such as parsing
+    /// a request's body.
+    package func check() throws {
+        if let why { throw Stopped(reason: why, steps: nil) }
+    }
+
     /// Calls `handler` with the reason once this is cancelled (at once if it already is).
     package func whenCancelled(_ handler: @escaping @Sendable (String) -> Void) {
         let already = flag.withLock { flag -> String? in

@@ -90,12 +90,12 @@ struct ServeCommand: AsyncParsableCommand {
         BLAS.threads = max(1, cores / computeThreads)
         let stores = StoreHost()
         let service = EngramService(
-            stores: stores, recalls: ComputePool(width: computeThreads, queue: limits.maxQueuedRecalls), metrics: ServerMetrics(),
+            stores: stores, recalls: ComputePool(width: computeThreads, queue: limits.maxQueuedRecalls), work: WorkPool(width: cores, name: "engram-work"), metrics: ServerMetrics(),
             openAPI: try EngramService.bundledOpenAPI(), limits: limits, policy: policy,
             maxBatch: maxBatch, batchDelay: .microseconds(batchDelay), productThreads: BLAS.threads)
         let recovery = Task {
             do {
-                let report = try await stores.recover(dataDirectory, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits, logger: logger)
+                let report = try await stores.recover(dataDirectory, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits, pool: service.work, logger: logger)
                 Self.log(report, directory: directory, logger: logger)
                 service.changed()
             } catch {
@@ -125,7 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("cannot listen on \(host) port \(port): \(reason)")
         }
         await recovery.value
-        try await service.recalls.shutdown()
+        service.recalls.shutdown()
         if let registry = stores.ready {
             let report = try await registry.checkpoint()
             logger.notice("checkpoint at shutdown", metadata: ["sequence": "\(report.sequence)", "written": "\(report.written.count)", "log_bytes": "\(report.logBytesAfter)"])

@@ -1,38 +1,40 @@
-import NIOPosix
+import Store
+import Synchronization
 
-/// A bounded pool of threads for heavy compute (recalls, energies), so that it never runs on the HTTP
-/// event loops: `/healthz` answers while recalls saturate the CPU. At most `width` run at once and
-/// `queue` more wait; beyond that a request is refused at once with 503 and `Retry-After`.
+/// The recalls' and energies' threads: a `WorkPool` of its own, so that heavy compute never runs on the
+/// HTTP event loops nor holds up body parsing: `/healthz` answers while recalls saturate the CPU. At
+/// most `width` run at once and `queue` more wait; beyond that a request is refused at once with 503
+/// and `Retry-After`.
 final class ComputePool: Sendable {
-    private let pool: NIOThreadPool
+    private let pool: WorkPool
+    /// Set by `shutdown`: later work is refused.
+    private let stopped = Atomic<Bool>(false)
     /// Work waiting or running (tests wait on it to act while the pool is busy).
     let load = WaitableCount()
     /// The most work waiting beyond the threads.
     let queue: Int
 
     /// Threads running compute at once.
-    var width: Int { pool.numberOfThreads }
+    var width: Int { pool.width }
 
-    /// A started pool of `width` threads with room for `queue` waiting.
+    /// A pool of `width` threads with room for `queue` waiting.
     init(width: Int, queue: Int = 64) {
-        pool = NIOThreadPool(numberOfThreads: max(1, width))
+        pool = WorkPool(width: width, name: "engram-compute")
         self.queue = queue
-        pool.start()
     }
 
     /// Runs `body` on one of the pool's threads and returns its result; 503 when the queue is full or
     /// the server is shutting down.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        guard !stopped.load(ordering: .relaxed) else {
+            throw Problem(.serviceUnavailable, "the server is shutting down", headers: [.retryAfter: "5"])
+        }
         guard load.add(1) < width + queue else {
             load.add(-1)
             throw busy
         }
         defer { load.add(-1) }
-        do {
-            return try await pool.runIfActive(body)
-        } catch is NIOThreadPoolError.ThreadPoolInactive {
-            throw Problem(.serviceUnavailable, "the server is shutting down", headers: [.retryAfter: "5"])
-        }
+        return try await pool.run(body)
     }
 
     /// Throws the 503 that `run` would throw now, when every thread is busy and the queue is full.
@@ -45,8 +47,8 @@ final class ComputePool: Sendable {
                 headers: [.retryAfter: "1"])
     }
 
-    /// Lets queued work finish, then stops the threads.
-    func shutdown() async throws {
-        try await pool.shutdownGracefully()
+    /// Refuses new work; work queued or running finishes (the pool's threads end once idle).
+    func shutdown() {
+        stopped.store(true, ordering: .relaxed)
     }
 }

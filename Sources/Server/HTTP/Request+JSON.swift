@@ -26,11 +26,14 @@ extension Request {
     }
 
     /// Decodes a JSON body whose numeric `fields` go through `NumericJSON` (rows checked against
-    /// `maxRows` and `dim` as they arrive) and whose other fields decode as `T`.
-    func decodeNumeric<T: Decodable>(as type: T.Type, fields: [String: NumericJSON.Kind], maxRows: Int, dim: Int, limit: Int) async throws -> (options: T, numbers: NumericJSON) {
+    /// `maxRows` and `dim` as they arrive) and whose other fields decode as `T`; parsed by `parser`.
+    func decodeNumeric<T: Decodable>(as type: T.Type, fields: [String: NumericJSON.Kind], maxRows: Int, dim: Int, limit: Int,
+                                     parser: BodyParser) async throws -> (options: T, numbers: NumericJSON) {
         let buffer = try await collectBody(upTo: limit)
-        // A large body is parsed on a background thread: 64 MiB must not hold a cooperative thread.
-        let numbers = try await Background.run(converting: buffer.readableBytes) { try buffer.withUnsafeReadableBytes { try NumericJSON($0, fields: fields, maxRows: maxRows, dim: dim) } }
+        // A large body is parsed on the work pool: 64 MiB must not hold a thread that serves HTTP.
+        let numbers = try await parser.run(converting: buffer.readableBytes) { interrupt in
+            try buffer.withUnsafeReadableBytes { try NumericJSON($0, fields: fields, maxRows: maxRows, dim: dim, interrupt: interrupt) }
+        }
         return (try Self.decode(T.self, from: numbers.rest), numbers)
     }
 

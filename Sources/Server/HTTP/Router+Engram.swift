@@ -3,13 +3,15 @@ import Logging
 
 extension Router<EngramRequestContext> {
     /// Every route of the API, behind the middlewares: metrics and request ids outermost, then request
-    /// logging, then the problem middleware that turns errors into RFC 9457 responses, then the API keys.
+    /// logging, then the problem middleware that turns errors into RFC 9457 responses, then the API keys, then the
+    /// memory budget for bodies in flight.
     static func engram(_ service: EngramService) -> Router<EngramRequestContext> {
         let router = Router(context: EngramRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: service.metrics))
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AuthMiddleware(policy: service.policy))
+        router.add(middleware: BodyBudgetMiddleware(budget: service.bodies))
         StoreRoutes(service: service).register(on: router)
         MemoryRoutes(service: service).register(on: router)
         RecallRoutes(service: service).register(on: router)

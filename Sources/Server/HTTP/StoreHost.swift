@@ -22,13 +22,14 @@ final class StoreHost: Sendable {
         phase.withLock { $0 = .ready(registry, report) }
     }
 
-    /// Recovers the stores of the locked data directory its stores off the caller's thread (large orthogonal
-    /// stores regenerate their features), then serves them. Returns the report, or throws when the
-    /// directory cannot be opened at all (then every store route keeps answering 503 with the reason).
-    func recover(_ data: DataDirectory, checkpointBytes: Int, keepSnapshots: Int, limits: Limits, logger: Logger) async throws -> RecoveryReport {
+    /// Recovers the stores of the locked data directory on `pool` (large orthogonal stores regenerate
+    /// their features), then serves them; the registry keeps `pool` for its blocking work. Returns the
+    /// report, or throws when the directory cannot be opened at all (then every store route keeps
+    /// answering 503 with the reason).
+    func recover(_ data: DataDirectory, checkpointBytes: Int, keepSnapshots: Int, limits: Limits, pool: WorkPool, logger: Logger) async throws -> RecoveryReport {
         do {
-            let (registry, report) = try await Background.run {
-                try StoreRegistry.open(data, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits, logger: logger)
+            let (registry, report) = try await pool.run {
+                try StoreRegistry.open(data, checkpointBytes: checkpointBytes, keepSnapshots: keepSnapshots, limits: limits, pool: pool, logger: logger)
             }
             phase.withLock { $0 = .ready(registry, report) }
             return report

@@ -10,6 +10,7 @@ import Glibc
 ///     wal/<first sequence>.wal               the write-ahead log's segments
 ///     checkpoints/<store>/<sequence>.safetensors   each store's newest checkpoint
 ///     snapshots/<store>/<file>.safetensors   snapshots taken through the API, with <file>.json beside
+///     .upload-<uuid>.tmp                     a snapshot upload as it arrives (`SnapshotUpload`)
 ///
 /// Every file in it is reached through `fileSystem`.
 package final class DataDirectory: Sendable {
@@ -84,7 +85,11 @@ package final class DataDirectory: Sendable {
     /// The API snapshots' directory of store `name`.
     func snapshots(of name: String) -> String { snapshots + "/" + name }
 
-    /// Removes the temporary files of atomic writes a crash interrupted (never acknowledged), and each
+    /// A new path for an upload's temporary file, in the root: a temporary name (`isTemporary`), so
+    /// that one a crash or a kill leaves behind is removed at the next open.
+    func newUploadPath() -> String { root + "/.upload-" + UUID().uuidString + ".tmp" }
+
+    /// Removes the temporary files of atomic writes and uploads a crash interrupted (never acknowledged), and each
     /// API snapshot whose `.json` is missing (a snapshot is acknowledged once both are in place), then
     /// fsyncs each directory it changed.
     private func removeTemporaries() throws {

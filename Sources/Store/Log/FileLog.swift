@@ -93,17 +93,20 @@ package final class FileLog: MutationLog {
     package var flushes: Int { commit.flushes }
 
     package func append(store: String, entry: LogEntry) throws -> UInt64 {
-        let payload = try entry.payload()
+        try entry.withPayload { payload in try append(store: store, kind: entry.kind, payload: payload) }
+    }
+
+    private func append(store: String, kind: UInt8, payload: UnsafeRawBufferPointer) throws -> UInt64 {
         guard payload.count <= Int(UInt32.max) else { throw StoreError.invalid("a log record of \(payload.count) bytes is over the 4 GiB limit") }
         var crc = CRC32.checksum(payload).littleEndian
         return try shared.state.withLock { s in
             try s.refuse()
             let sequence = s.next
-            let header = LogFrame.header(sequence: sequence, store: store, kind: entry.kind, payloadLength: payload.count)
+            let header = LogFrame.header(sequence: sequence, store: store, kind: kind, payloadLength: payload.count)
             let start = s.segment.size
             do {
                 try header.withUnsafeBytes { try s.segment.write($0) }
-                try payload.withUnsafeBytes { try s.segment.write($0) }
+                try s.segment.write(payload)
                 try withUnsafeBytes(of: &crc) { try s.segment.write($0) }
             } catch {
                 do { try s.segment.truncate(to: start) } catch { s.failure = "an append failed and could not be taken back: \(error)" }

@@ -25,6 +25,13 @@ package enum LogEntry: Sendable, Equatable {
         }
     }
 
+    /// `body` with the payload bytes: a replace's snapshot bytes themselves (no copy of a snapshot of up
+    /// to a GiB), the encoded `payload()` otherwise.
+    func withPayload<T>(_ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        if case .replace(let bytes) = self { return try bytes.withUnsafeBytes(body) }
+        return try payload().withUnsafeBytes(body)
+    }
+
     /// The payload bytes (little-endian; see `decode`).
     func payload() throws -> [UInt8] {
         var out = ByteWriter()

@@ -77,7 +77,9 @@ package enum StoreSnapshot {
     /// ids). Throws `LogFormatError` saying what is wrong.
     /// `admit` sees the configuration and the number of memories (mrdam rows; 0 for drdam) before any
     /// memory is loaded or feature generated, and throws to refuse them (an upload's limits).
-    package static func decode(_ data: Data, admitting admit: (StoreConfiguration, _ memories: Int) throws -> Void = { _, _ in }) throws -> Decoded {
+    /// `interrupt` is called before each MiB checksummed and throws to stop (the client left).
+    package static func decode(_ data: Data, admitting admit: (StoreConfiguration, _ memories: Int) throws -> Void = { _, _ in },
+                               interrupt: () throws -> Void = {}) throws -> Decoded {
         try data.withUnsafeBytes { bytes in
             let parsed: SafeTensors.Parsed
             do {
@@ -99,7 +101,7 @@ package enum StoreSnapshot {
             var crc = CRC32.checksum(Array(canonical(metadata).utf8))
             for name in names {
                 guard let tensor = parsed.tensors[name] else { throw LogFormatError("tensor '\(name)' is missing") }
-                crc = CRC32.checksum(UnsafeRawBufferPointer(rebasing: dataBytes[tensor.range]), seed: crc)
+                crc = try CRC32.checksum(UnsafeRawBufferPointer(rebasing: dataBytes[tensor.range]), seed: crc, interrupt: interrupt)
             }
             guard crc == stored else { throw LogFormatError("the snapshot's checksum does not match: the file is damaged") }
             func field(_ key: String) throws -> String {

@@ -19,10 +19,10 @@ enum ArrayResponse {
     /// The response header that carries the store version.
     static let versionHeader = HTTPField.Name("Engram-Version")!
 
-    /// A recall's outcome in `format` (`.npy` or `.npz`).
-    static func recall(_ outcome: RecallOutcome, trace: Bool, format: ResponseFormat) async throws -> Response {
+    /// A recall's outcome in `format` (`.npy` or `.npz`), encoded on `pool` when large.
+    static func recall(_ outcome: RecallOutcome, trace: Bool, format: ResponseFormat, on pool: WorkPool) async throws -> Response {
         let size = 4 * (outcome.descent.states.values.count + outcome.descent.energies.values.count)
-        return try await response(format, version: outcome.version, bytes: size) {
+        return try await response(format, version: outcome.version, bytes: size, on: pool) {
             let descent = outcome.descent
             let b = descent.states.rows
             var arrays = [(name: "states", npy: NPYArray.encode(float32: descent.states.values, shape: [b, descent.states.cols]))]
@@ -39,9 +39,9 @@ enum ArrayResponse {
         }
     }
 
-    /// Energies [B] and, when computed, gradients [B, D], in `format` (`.npy` or `.npz`).
-    static func energy(_ energies: [Float], gradients: Matrix?, version: UInt64, format: ResponseFormat) async throws -> Response {
-        try await response(format, version: version, bytes: 4 * (energies.count + (gradients?.values.count ?? 0))) {
+    /// Energies [B] and, when computed, gradients [B, D], in `format` (`.npy` or `.npz`), encoded on `pool` when large.
+    static func energy(_ energies: [Float], gradients: Matrix?, version: UInt64, format: ResponseFormat, on pool: WorkPool) async throws -> Response {
+        try await response(format, version: version, bytes: 4 * (energies.count + (gradients?.values.count ?? 0)), on: pool) {
             var arrays = [(name: "energies", npy: NPYArray.encode(float32: energies, shape: [energies.count]))]
             if format == .npz, let gradients {
                 arrays.append(("gradients", NPYArray.encode(float32: gradients.values, shape: [gradients.rows, gradients.cols])))
@@ -51,9 +51,9 @@ enum ArrayResponse {
     }
 
     /// A 200 response: the first of `arrays` (about `bytes` in all) as an `.npy`, or all of them as an `.npz`.
-    private static func response(_ format: ResponseFormat, version: UInt64, bytes: Int,
+    private static func response(_ format: ResponseFormat, version: UInt64, bytes: Int, on pool: WorkPool,
                                  _ arrays: @escaping @Sendable () -> [(name: String, npy: Data)]) async throws -> Response {
-        let body = try await Background.run(converting: bytes) { format == .npz ? NPZArchive.encode(arrays()) : arrays()[0].npy }
+        let body = try await pool.run(converting: bytes) { format == .npz ? NPZArchive.encode(arrays()) : arrays()[0].npy }
         return Response(
             status: .ok, headers: [.contentType: format.mediaType, versionHeader: String(version)],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))

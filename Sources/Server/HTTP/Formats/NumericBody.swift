@@ -23,8 +23,9 @@ struct NumericBody<Options: BodyOptions> {
     /// The clamp mask; `.none` when none came (always, when the route takes none).
     var clamp: ClampMask
 
-    /// Reads `request`'s body of at most `limit` bytes; `takesClamp` says whether a clamp mask may come.
-    init(_ request: Request, field: String, takesClamp: Bool = false, maxRows: Int, dim: Int, limit: Int) async throws {
+    /// Reads `request`'s body of at most `limit` bytes, parsed by `parser`; `takesClamp` says whether a
+    /// clamp mask may come.
+    init(_ request: Request, parser: BodyParser, field: String, takesClamp: Bool = false, maxRows: Int, dim: Int, limit: Int) async throws {
         let codec = try BodyCodec(contentType: request.headers[.contentType])
         let query = try QueryOptions(request.uri, accepting: Options.names)
         guard codec != .json else {
@@ -32,7 +33,7 @@ struct NumericBody<Options: BodyOptions> {
                 throw Problem(.badRequest, "query parameter \(name) goes with an .npy or .npz body: a JSON body carries its options as fields")
             }
             let fields: [String: NumericJSON.Kind] = takesClamp ? [field: .matrix, "clamp": .mask] : [field: .matrix]
-            let (options, numbers) = try await request.decodeNumeric(as: Options.self, fields: fields, maxRows: maxRows, dim: dim, limit: limit)
+            let (options, numbers) = try await request.decodeNumeric(as: Options.self, fields: fields, maxRows: maxRows, dim: dim, limit: limit, parser: parser)
             self.options = options
             matrix = try numbers.required(field).matrix
             clamp = try numbers.masks["clamp"]?.clamp(batch: matrix.rows, dim: dim) ?? .none
@@ -40,30 +41,33 @@ struct NumericBody<Options: BodyOptions> {
         }
         options = try Options(query: query)
         let buffer = try await request.collectBody(upTo: limit)
-        // A large body is converted on a background thread, as JSON is parsed: 64 MiB must not hold a cooperative thread.
-        (matrix, clamp) = try await Background.run(converting: buffer.readableBytes) {
+        // A large body is converted on the work pool, as JSON is parsed: 64 MiB must not hold a thread that serves HTTP.
+        (matrix, clamp) = try await parser.run(converting: buffer.readableBytes) { interrupt in
             try buffer.withUnsafeReadableBytes { bytes in
                 codec == .npy
-                    ? (try Self.matrix(bytes, field: field, source: "the .npy body", maxRows: maxRows, dim: dim), ClampMask.none)
-                    : try Self.archive(bytes, field: field, takesClamp: takesClamp, maxRows: maxRows, dim: dim)
+                    ? (try Self.matrix(bytes, field: field, source: "the .npy body", maxRows: maxRows, dim: dim, interrupt: interrupt), ClampMask.none)
+                    : try Self.archive(bytes, field: field, takesClamp: takesClamp, maxRows: maxRows, dim: dim, interrupt: interrupt)
             }
         }
     }
 
-    /// The vectors and clamp mask of an `.npz` body.
-    private static func archive(_ bytes: UnsafeRawBufferPointer, field: String, takesClamp: Bool, maxRows: Int, dim: Int) throws -> (Matrix, ClampMask) {
-        let entries = try npy("the .npz body") { try NPZArchive.entries(bytes) }
+    /// The vectors and clamp mask of an `.npz` body; `interrupt` is called about every MiB and throws to stop.
+    private static func archive(_ bytes: UnsafeRawBufferPointer, field: String, takesClamp: Bool, maxRows: Int, dim: Int,
+                                interrupt: () throws -> Void) throws -> (Matrix, ClampMask) {
+        let entries = try npy("the .npz body") { try NPZArchive.entries(bytes) { try CRC32.checksum($0, interrupt: interrupt) } }
         let expected = takesClamp ? "'\(field).npy' and optionally 'clamp.npy'" : "'\(field).npy' alone"
         if let other = entries.keys.sorted().first(where: { $0 != field && !(takesClamp && $0 == "clamp") }) {
             throw Problem(.badRequest, "the .npz body holds '\(other).npy': expected \(expected)")
         }
         guard let vectors = entries[field] else { throw Problem(.badRequest, "the .npz body has no '\(field).npy': expected \(expected)") }
-        let matrix = try Self.matrix(vectors, field: field, source: "\(field).npy in the .npz body", maxRows: maxRows, dim: dim)
+        let matrix = try Self.matrix(vectors, field: field, source: "\(field).npy in the .npz body", maxRows: maxRows, dim: dim, interrupt: interrupt)
         return (matrix, try entries["clamp"].map { try Self.clamp($0, batch: matrix.rows, dim: dim) } ?? .none)
     }
 
-    /// Vectors [rows, dim] from the `.npy` file `bytes`, checked from its header first.
-    private static func matrix(_ bytes: UnsafeRawBufferPointer, field: String, source: String, maxRows: Int, dim: Int) throws -> Matrix {
+    /// Vectors [rows, dim] from the `.npy` file `bytes`, checked from its header first; `interrupt` is
+    /// called about every MiB converted and throws to stop.
+    private static func matrix(_ bytes: UnsafeRawBufferPointer, field: String, source: String, maxRows: Int, dim: Int,
+                               interrupt: () throws -> Void) throws -> Matrix {
         let reader = try npy(source) { try NPYReader(bytes) }
         let shape = reader.header.shape
         guard reader.isFloat else {
@@ -73,7 +77,7 @@ struct NumericBody<Options: BodyOptions> {
         guard shape[0] <= maxRows else { throw Problem(.unprocessableContent, "'\(field)' has \(shape[0]) vectors, more than the limit of \(maxRows)") }
         guard shape[0] > 0 else { throw Problem(.unprocessableContent, "'\(field)' is empty") }
         guard shape[1] == dim else { throw Problem(.unprocessableContent, "\(field) of shape \(shape) have \(shape[1]) numbers each; the store has dimension \(dim)") }
-        let values = try npy(source) { try reader.floats() }
+        let values = try npy(source) { try reader.floats(interrupt: interrupt) }
         if let i = values.firstIndex(where: { !$0.isFinite }) {
             throw Problem(.unprocessableContent, "\(field)[\(i / dim)][\(i % dim)] is \(values[i]): numbers must be finite")
         }

@@ -10,14 +10,14 @@ struct MemoryRoutes {
     func register(on router: Router<EngramRequestContext>) {
         router.post("/v1/stores/{name}/memories") { request, context in
             let store = try service.store(for: context)
-            let (body, memories) = try await Self.memories(request, store: store, as: AddMemoriesBody.self, limits: service.limits)
+            let (body, memories) = try await Self.memories(request, parser: service.parser(for: context), store: store, as: AddMemoriesBody.self, limits: service.limits)
             let (ids, state) = try await store.add(memories, ids: body.ids)
             service.changed()
             return AddMemoriesResponse(added: memories.rows, count: state.count, ids: ids, version: state.version)
         }
         router.post("/v1/stores/{name}/memories/forget") { request, context in
             let store = try service.store(for: context)
-            let memories = try await Self.memories(request, store: store, as: NoOptions.self, limits: service.limits).memories
+            let memories = try await Self.memories(request, parser: service.parser(for: context), store: store, as: NoOptions.self, limits: service.limits).memories
             let (forgotten, state) = try await store.forget(memories)
             service.changed()
             return ForgetResponse(forgotten: forgotten, count: state.count, version: state.version)
@@ -47,10 +47,10 @@ struct MemoryRoutes {
         init(query: QueryOptions) {}
     }
 
-    /// The body's `memories` [K, dim] (JSON, `.npy` or `.npz`: see `NumericBody`) and its options as `T`.
-    static func memories<T: BodyOptions>(_ request: Request, store: MemoryStore, as: T.Type, limits: Limits) async throws -> (options: T, memories: Matrix) {
+    /// The body's `memories` [K, dim] (JSON, `.npy` or `.npz`: see `NumericBody`, parsed by `parser`) and its options as `T`.
+    static func memories<T: BodyOptions>(_ request: Request, parser: BodyParser, store: MemoryStore, as: T.Type, limits: Limits) async throws -> (options: T, memories: Matrix) {
         let body = try await NumericBody<T>(
-            request, field: "memories", maxRows: limits.maxMemoriesPerRequest, dim: store.state.configuration.dim, limit: limits.maxBodyBytes)
+            request, parser: parser, field: "memories", maxRows: limits.maxMemoriesPerRequest, dim: store.state.configuration.dim, limit: limits.maxBodyBytes)
         return (body.options, body.matrix)
     }
 }

@@ -19,7 +19,7 @@ struct RecallRoutes {
             let limits = service.limits
             let format = try ResponseFormat(accept: request.headers[.accept])
             let input = try await NumericBody<RecallBody>(
-                request, field: "queries", takesClamp: true, maxRows: limits.maxQueries, dim: state.configuration.dim, limit: limits.maxBodyBytes)
+                request, parser: service.parser(for: context), field: "queries", takesClamp: true, maxRows: limits.maxQueries, dim: state.configuration.dim, limit: limits.maxBodyBytes)
             let body = input.options, queries = input.matrix, clamp = input.clamp
             let parameters = try body.parameters(batch: queries.rows, limits: limits)
             try Self.checkWorkingMemory(state, batch: queries.rows, depth: parameters.depth, limits: limits)
@@ -27,22 +27,22 @@ struct RecallRoutes {
                 try await service.batcher.recall(store: store, state: state, queries: queries, parameters: parameters, clamp: clamp, cancellation: cancellation)
             }
             service.metrics.recordQuerySteps(outcome.descent.steps.reduce(0, +))
-            guard format == .json else { return try await ArrayResponse.recall(outcome, trace: body.trace ?? true, format: format) }
-            return try await JSONResponse.numeric(RecallResponse(outcome, trace: body.trace ?? true))
+            guard format == .json else { return try await ArrayResponse.recall(outcome, trace: body.trace ?? true, format: format, on: service.work) }
+            return try await JSONResponse.numeric(RecallResponse(outcome, trace: body.trace ?? true), on: service.work)
         }
         router.post("/v1/stores/{name}/energy") { request, context in
             let store = try service.store(for: context)
             let state = store.state
             let limits = service.limits
             let format = try ResponseFormat(accept: request.headers[.accept])
-            let input = try await NumericBody<EnergyBody>(request, field: "points", maxRows: limits.maxQueries, dim: state.configuration.dim, limit: limits.maxBodyBytes)
+            let input = try await NumericBody<EnergyBody>(request, parser: service.parser(for: context), field: "points", maxRows: limits.maxQueries, dim: state.configuration.dim, limit: limits.maxBodyBytes)
             let body = input.options, points = input.matrix
             try Self.checkWorkingMemory(state, batch: points.rows, depth: 1, limits: limits)
             let wantGradients = body.gradients ?? false
             let (energies, gradients) = try await service.recalls.run { try state.energies(of: points, gradients: wantGradients) }
-            guard format == .json else { return try await ArrayResponse.energy(energies, gradients: gradients, version: state.version, format: format) }
+            guard format == .json else { return try await ArrayResponse.energy(energies, gradients: gradients, version: state.version, format: format, on: service.work) }
             return try await JSONResponse.numeric(
-                EnergyResponse(energies: energies, gradients: gradients.map { g in (0..<g.rows).map { g.row($0) } }, version: state.version))
+                EnergyResponse(energies: energies, gradients: gradients.map { g in (0..<g.rows).map { g.row($0) } }, version: state.version), on: service.work)
         }
     }
 

@@ -43,10 +43,11 @@ struct SnapshotRoutes {
         router.post("/v1/stores/{name}/snapshots/upload") { request, context -> EditedResponse<StoreInfo> in
             let name = try context.parameters.require("name")
             let registry = try service.registry()
-            let buffer = try await request.collectBody(upTo: service.limits.maxSnapshotBytes)
-            let (store, created) = try await registry.replace(name: name, snapshot: Data(buffer: buffer))
+            let parser = service.parser(for: context)
+            let upload = try await Self.receive(request, into: registry, limit: service.limits.maxSnapshotBytes)
+            let (store, created) = try await parser.watching { try await registry.replace(name: name, upload: upload, cancellation: $0) }
             service.changed()
-            context.logger.info("uploaded snapshot", metadata: ["store": "\(name)", "bytes": "\(buffer.readableBytes)"])
+            context.logger.info("uploaded snapshot", metadata: ["store": "\(name)", "bytes": "\(upload.size)"])
             return EditedResponse(status: created ? .created : .ok, response: StoreInfo(name: name, state: store.state))
         }
         router.post("/v1/checkpoint") { _, context in
@@ -54,6 +55,34 @@ struct SnapshotRoutes {
             context.logger.info("checkpoint", metadata: ["sequence": "\(report.sequence)", "written": "\(report.written)"])
             return report
         }
+    }
+
+    /// The bytes written to the upload's file at a time (on the registry's pool).
+    static let uploadPiece = 1 << 20
+
+    /// `request`'s body, at most `limit` bytes (413 before reading when Content-Length says more, or as
+    /// soon as more arrives), written to a temporary file of the data directory as it arrives, a MiB at
+    /// a time on the registry's pool. The file goes with the returned upload.
+    static func receive(_ request: Request, into registry: StoreRegistry, limit: Int) async throws -> SnapshotUpload {
+        let tooLarge = Problem(.contentTooLarge, "the snapshot is larger than the server accepts (\(limit) bytes)")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+        let upload = try await registry.pool.run { try SnapshotUpload(in: registry.directory) }
+        var pending = ByteBuffer()
+        var received = 0
+        func flush() async throws {
+            let piece = pending
+            pending = ByteBuffer()
+            try await registry.pool.run { try piece.withUnsafeReadableBytes { try upload.write($0) } }
+        }
+        for try await chunk in request.body {
+            guard chunk.readableBytes <= limit - received else { throw tooLarge }
+            received += chunk.readableBytes
+            var chunk = chunk
+            pending.writeBuffer(&chunk)
+            if pending.readableBytes >= uploadPiece { try await flush() }
+        }
+        try await flush()
+        return upload
     }
 }
 
