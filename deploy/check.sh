@@ -344,7 +344,7 @@ def quantity(text):
 
 def needed_memory(env, args):
     """The sum statefulset.yaml documents: stores + one store's new version + an upload + recalls
-    computing at once + 8 request bodies + 512 MiB for the runtime. Unset limits: the defaults."""
+    computing at once + the bodies in flight (ENGRAM_MAX_BODY_MEMORY) + 512 MiB for the runtime. Unset limits: the defaults."""
     get = lambda name, default: int(env.get(name, default))
     threads = 1
     args = [str(a) for a in args or []]
@@ -358,7 +358,9 @@ def needed_memory(env, args):
         "ENGRAM_MAX_STORE_BYTES": get("ENGRAM_MAX_STORE_BYTES", 4 << 30),
         "ENGRAM_MAX_SNAPSHOT_BYTES": get("ENGRAM_MAX_SNAPSHOT_BYTES", 1 << 30),
         f"ENGRAM_MAX_RECALL_BYTES x {threads}": get("ENGRAM_MAX_RECALL_BYTES", 1 << 30) * threads,
-        "8 x ENGRAM_MAX_BODY_BYTES": 8 * get("ENGRAM_MAX_BODY_BYTES", 64 << 20),
+        # Its default is a quarter of the host's memory, whatever the container's limit: counted as
+        # the whole limit when unset, so a manifest must set it to pass.
+        "ENGRAM_MAX_BODY_MEMORY": get("ENGRAM_MAX_BODY_MEMORY", 1 << 50),
         "runtime": 512 << 20,
     }
     return sum(terms.values()), terms
