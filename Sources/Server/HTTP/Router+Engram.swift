@@ -3,13 +3,19 @@ import Logging
 
 extension Router<EngramRequestContext> {
     /// Every route of the API, behind the middlewares: metrics and request ids outermost, then request
-    /// logging, then the problem middleware that turns errors into RFC 9457 responses, then the API keys.
+    /// logging, then the problem middleware that turns errors into RFC 9457 responses, then the API keys,
+    /// then the query parameters each route takes (only the options beside array bodies).
     static func engram(_ service: EngramService) -> Router<EngramRequestContext> {
         let router = Router(context: EngramRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: service.metrics))
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AuthMiddleware(policy: service.policy))
+        router.add(middleware: QueryParametersMiddleware(taken: [
+            "/v1/stores/{name}/memories": AddMemoriesBody.names,
+            "/v1/stores/{name}/recall": RecallBody.names,
+            "/v1/stores/{name}/energy": EnergyBody.names,
+        ]))
         StoreRoutes(service: service).register(on: router)
         MemoryRoutes(service: service).register(on: router)
         RecallRoutes(service: service).register(on: router)
