@@ -3,10 +3,11 @@ import Foundation
 /// A streaming reader for JSON bodies whose bulk is arrays of numbers. The fields named as matrices
 /// (`[[number]]`) or masks (`[bool]` or `[[bool]]`) are parsed straight into one contiguous array, with
 /// their row count checked against a limit and every row's length against the store's dimension as
-/// the rows arrive; every other field is kept as raw JSON and decoded with Codable. So a body of
-/// n bytes costs at most about 2n bytes of floats (a number takes at least 2 bytes of text and 4 in
-/// memory), never a tree of boxed values. Numbers are read straight from the bytes and rounded to the
-/// nearest float32 (`DecimalNumber`).
+/// the rows arrive; the option fields (small values, each bounded) are kept as raw JSON for Codable;
+/// any other field is skipped (its syntax checked, nothing of it kept, no number of it converted) and
+/// only its name is collected, for the caller to refuse. So a body of n bytes costs at most about 2n
+/// bytes of floats (a number takes at least 2 bytes of text and 4 in memory), never a tree of boxed
+/// values. Numbers are read straight from the bytes and rounded to the nearest float32 (`DecimalNumber`).
 package struct NumericJSON {
     /// A parsed matrix field: [rows, cols] row-major.
     package struct Rows {
@@ -33,17 +34,32 @@ package struct NumericJSON {
     package private(set) var matrices: [String: Rows] = [:]
     /// The mask fields found.
     package private(set) var masks: [String: Mask] = [:]
-    /// The other fields, as one JSON object.
+    /// The option fields found (those named in `options`, nothing else), as one JSON object.
     package private(set) var rest = Data()
+    /// The fields found that are neither numeric fields nor options: the first
+    /// `NumericJSON.maxUnknownNames` distinct names, in order, each cut to `maxNameBytes` bytes.
+    package private(set) var unknown: [String] = []
+    /// Whether more fields were unknown than `unknown` names.
+    package private(set) var moreUnknown = false
+
+    /// How many unknown fields' names are kept.
+    package static let maxUnknownNames = 16
+    /// The bytes of a field's name that are read (the rest is checked and skipped): more than any
+    /// known field's name, enough to show an unknown one.
+    package static let maxNameBytes = 64
 
     /// Parses `bytes`, a JSON object. `fields` names the numeric fields; rows beyond `maxRows` are
     /// refused as they arrive (`NumericJSONError.Kind.outOfRange`), and so is a row whose length is not
-    /// `dim` (when given). Throws `NumericJSONError.Kind.malformed` for JSON that is not valid or has the
-    /// wrong types, naming the field. `interrupt` is called about every MiB read and throws to stop the parse
-    /// (the client left).
-    package init(_ bytes: UnsafeRawBufferPointer, fields: [String: Kind], maxRows: Int, dim: Int?, interrupt: @escaping () throws -> Void = {}) throws {
+    /// `dim` (when given). `options` names the option fields, each with the most bytes of JSON text its
+    /// value may take (`outOfRange` naming it beyond). Any other field is skipped and named in
+    /// `unknown`. Throws `NumericJSONError.Kind.malformed` for JSON that is not valid or has the wrong
+    /// types, naming the field, and for a numeric or option field given twice. `interrupt` is called
+    /// about every MiB read and throws to stop the parse (the client left).
+    package init(_ bytes: UnsafeRawBufferPointer, fields: [String: Kind], options: [String: Int] = [:], maxRows: Int, dim: Int?,
+                 interrupt: @escaping () throws -> Void = {}) throws {
         var parser = Parser(bytes: bytes.bindMemory(to: UInt8.self), maxRows: maxRows, dim: dim, interrupt: interrupt)
         var restParts: [String] = []
+        var seen: Set<String> = []
         parser.skipSpace()
         guard parser.peek() == UInt8(ascii: "{") else { throw NumericJSONError(.malformed, "the body must be a JSON object (expected an object)") }
         parser.index += 1
@@ -54,18 +70,29 @@ package struct NumericJSON {
             while true {
                 parser.skipSpace()
                 let keyStart = parser.index
-                let key = try parser.string()
-                let rawKey = String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[keyStart..<parser.index]), as: UTF8.self)
+                let (key, whole) = try parser.string(keeping: Self.maxNameBytes)
+                let keyText = keyStart..<parser.index
                 parser.skipSpace()
                 try parser.expect(UInt8(ascii: ":"))
                 parser.skipSpace()
-                switch fields[key] {
+                let kind = whole ? fields[key] : nil, most = whole ? options[key] : nil
+                if kind != nil || most != nil {
+                    guard seen.insert(key).inserted else { throw NumericJSONError(.malformed, "field '\(key)' is given twice") }
+                }
+                switch kind {
                 case .matrix: matrices[key] = try parser.matrix(field: key)
                 case .mask: masks[key] = try parser.mask(field: key)
                 case nil:
                     let start = parser.index
                     try parser.skipValue(depth: 0)
-                    restParts.append(rawKey + ":" + String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[start..<parser.index]), as: UTF8.self))
+                    if let most {
+                        guard parser.index - start <= most else {
+                            throw NumericJSONError(.outOfRange, "'\(key)' takes \(parser.index - start) bytes of JSON text, more than the \(most) it may take")
+                        }
+                        restParts.append(parser.text(keyText) + ":" + parser.text(start..<parser.index))
+                    } else {
+                        noteUnknown(whole ? key : key + "…")
+                    }
                 }
                 parser.skipSpace()
                 if parser.peek() == UInt8(ascii: ",") { parser.index += 1; continue }
@@ -76,6 +103,12 @@ package struct NumericJSON {
         parser.skipSpace()
         guard parser.index == parser.bytes.count else { throw Parser.invalid("text after the end of the object") }
         rest = Data(("{" + restParts.joined(separator: ",") + "}").utf8)
+    }
+
+    /// Adds `name` to `unknown`, or notes that there are more.
+    private mutating func noteUnknown(_ name: String) {
+        guard !unknown.contains(name) else { return }
+        if unknown.count < Self.maxUnknownNames { unknown.append(name) } else { moreUnknown = true }
     }
 
     /// A field that must be there: `malformed` when it is missing, `outOfRange` when it has no rows.
@@ -116,6 +149,9 @@ package struct NumericJSON {
 
         func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
+        /// The bytes in `range`, as text.
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+
         mutating func skipSpace() {
             while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
         }
@@ -127,35 +163,47 @@ package struct NumericJSON {
             index += 1
         }
 
-        /// A JSON string, unescaped.
-        mutating func string() throws -> String {
+        /// A JSON string (all of it checked), unescaped: its first `keeping` bytes (at most a few more,
+        /// to end an escaped character), and whether that is the whole string. Keeping 0 bytes skips it
+        /// without allocating.
+        mutating func string(keeping most: Int) throws -> (text: String, whole: Bool) {
             try expect(UInt8(ascii: "\""))
             var out: [UInt8] = []
+            var whole = true
             while true {
                 guard let c = peek() else { throw Self.invalid("a string does not end") }
                 index += 1
+                var unescaped: UInt8? = c
                 switch c {
-                case UInt8(ascii: "\""): return String(decoding: out, as: UTF8.self)
+                case UInt8(ascii: "\""): return (String(decoding: out, as: UTF8.self), whole)
                 case UInt8(ascii: "\\"):
                     guard let e = peek() else { throw Self.invalid("a string does not end") }
                     index += 1
                     switch e {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0C)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "t"): out.append(0x09)
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): unescaped = e
+                    case UInt8(ascii: "b"): unescaped = 0x08
+                    case UInt8(ascii: "f"): unescaped = 0x0C
+                    case UInt8(ascii: "n"): unescaped = 0x0A
+                    case UInt8(ascii: "r"): unescaped = 0x0D
+                    case UInt8(ascii: "t"): unescaped = 0x09
                     case UInt8(ascii: "u"):
-                        guard index + 4 <= bytes.count, let code = UInt32(String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<(index + 4)]), as: UTF8.self), radix: 16) else {
+                        guard index + 4 <= bytes.count, let code = UInt32(text(index..<(index + 4)), radix: 16) else {
                             throw Self.invalid("a bad \\u escape")
                         }
                         index += 4
-                        out.append(contentsOf: Array(String(Unicode.Scalar(code).map(Character.init) ?? "\u{FFFD}").utf8))
+                        unescaped = nil
+                        if out.count < most {
+                            out.append(contentsOf: Array(String(Unicode.Scalar(code).map(Character.init) ?? "\u{FFFD}").utf8))
+                        } else {
+                            whole = false
+                        }
                     default: throw Self.invalid("a bad escape in a string")
                     }
                 case 0..<0x20: throw Self.invalid("a control character in a string")
-                default: out.append(c)
+                default: break
+                }
+                if let unescaped {
+                    if out.count < most { out.append(unescaped) } else { whole = false }
                 }
             }
         }
@@ -171,7 +219,7 @@ package struct NumericJSON {
                 if peek() == UInt8(ascii: "}") { index += 1; return }
                 while true {
                     skipSpace()
-                    _ = try string()
+                    _ = try string(keeping: 0)
                     skipSpace()
                     try expect(UInt8(ascii: ":"))
                     try skipValue(depth: depth + 1)
@@ -191,7 +239,7 @@ package struct NumericJSON {
                     try expect(UInt8(ascii: "]"))
                     return
                 }
-            case UInt8(ascii: "\""): _ = try string()
+            case UInt8(ascii: "\""): _ = try string(keeping: 0)
             case UInt8(ascii: "t"): try literal("true")
             case UInt8(ascii: "f"): try literal("false")
             case UInt8(ascii: "n"): try literal("null")
@@ -275,8 +323,7 @@ package struct NumericJSON {
             let (number, token) = try number()
             let value = number.float32(text: UnsafeBufferPointer(rebasing: bytes[token]))
             guard value.isFinite else {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[token]), as: UTF8.self)
-                throw NumericJSONError(.malformed, "\(field()): \(text) is beyond float32's range (not valid JSON for this field: numbers must be finite float32)")
+                throw NumericJSONError(.malformed, "\(field()): \(text(token)) is beyond float32's range (not valid JSON for this field: numbers must be finite float32)")
             }
             return value
         }

@@ -37,7 +37,8 @@ import TestSupport
         ("{\"memories\": [[1, 2, 1e999]]}", 400, "not valid JSON"),
         ("{\"memories\": [[1, 2, \"3\"]]}", 400, "memories[0][2]: expected a number"),
         ("{\"memories\": 5}", 400, "memories: expected an array"),
-        ("{\"vectors\": [[1, 2, 3]]}", 400, "missing field 'memories'"),
+        ("{\"vectors\": [[1, 2, 3]]}", 422, "unknown field 'vectors': this route takes memories, ids"),
+        ("{\"ids\": [\"b\"]}", 400, "missing field 'memories'"),
         ("[1, 2, 3]", 400, "expected an object"),
     ])
     func refusesBadMemories(body: String, status: Int, detail: String) async throws {

@@ -180,11 +180,13 @@ import TestSupport
         ("/v1/stores/m/recall?tolerance=-1", 422, "tolerance must be"),
         ("/v1/stores/m/recall?trace=yes", 400, "trace: 'yes' is not true or false"),
         ("/v1/stores/m/recall?depth=100001", 422, "over the limit"),
-        ("/v1/stores/m/recall?dpeth=3", 400, "unknown query parameter 'dpeth': this route takes depth, alpha, tolerance, trace"),
+        ("/v1/stores/m/recall?dpeth=3", 422, "unknown query parameter 'dpeth': this route takes depth, alpha, tolerance, trace"),
+        ("/v1/stores/m/recall?steps=3&depth=2&x", 422, "unknown query parameters 'steps', 'x': this route takes depth, alpha, tolerance, trace"),
         ("/v1/stores/m/energy?gradients=1", 400, "gradients: '1' is not true or false"),
         ("/v1/stores/m/memories?ids=x", 422, "1 ids for 2 memories"),
         ("/v1/stores/m/memories?ids=a,z", 409, "already in the store"),
-        ("/v1/stores/m/memories/forget?ids=x,y", 400, "unknown query parameter 'ids': this route takes none"),
+        ("/v1/stores/m/memories/forget?ids=x,y", 422, "unknown query parameter 'ids': this route takes none"),
+        ("/v1/stores/m/memories?ids=e,f&idz=g", 422, "unknown query parameter 'idz': this route takes ids"),
     ])
     func queryOptions(uri: String, status: Int, detail: String) async throws {
         try await TestApp().run { client in

@@ -19,6 +19,7 @@ import Store
         ("PUT /v1/stores/{name}", "/v1/stores/x", ["kind": "mrdam", "dim": 2, "beta": -1]),
         ("PUT /v1/stores/{name}", "/v1/stores/x", "not json"),
         ("GET /v1/stores", "/v1/stores", nil),
+        ("GET /v1/stores", "/v1/stores?limit=1", nil),
         ("GET /v1/stores/{name}", "/v1/stores/m", nil),
         ("GET /v1/stores/{name}", "/v1/stores/nope", nil),
         ("POST /v1/stores/{name}/recall", "/v1/stores/m/recall", ["queries": [[1, 0]]]),
@@ -102,7 +103,14 @@ import Store
             let open = document.open.contains(operation)
             #expect(statuses.contains(401) != open, "\(operation): 401 documented \(statuses.contains(401)), needs a key \(!open)")
             #expect(statuses.contains(403) == (Self.scoped(operation) || (!open && Self.writes(operation))), "\(operation): 403 \(statuses.contains(403))")
+            #expect(statuses.contains(422), "\(operation): a query parameter it does not take is a 422")
         }
+        // Every JSON object a request sends is closed: a field not listed is refused.
+        let lines = document.text.split(separator: "\n").map(String.init)
+        let requestObjects = lines.indices.filter { lines[$0] == "              type: object" && lines[$0 - 1] == "            schema:" }
+            + lines.indices.filter { lines[$0] == "      type: object" && ["    CreateMrdam:", "    CreateDrdam:"].contains(lines[$0 - 1]) }
+        #expect(requestObjects.count == 6)
+        #expect(requestObjects.allSatisfy { lines[$0 + 1].hasSuffix("  additionalProperties: false") }, "a request body's object without additionalProperties: false")
         #expect(document.withBody == [
             "PUT /v1/stores/{name}", "POST /v1/stores/{name}/memories", "POST /v1/stores/{name}/memories/forget",
             "POST /v1/stores/{name}/recall", "POST /v1/stores/{name}/energy", "POST /v1/stores/{name}/snapshots/upload",
@@ -191,7 +199,8 @@ import Store
                 #expect(text.status == 415 && operations[operation]?.contains(415) == true, "\(operation): \(text.status) \(text.text)")
                 let npy = try await client.send(.post, uri, "not numpy", headers: [.contentType: "application/x-npy"])
                 #expect(npy.status == 400 && operations[operation]?.contains(400) == true, "\(operation): \(npy.status) \(npy.text)")
-                let accept = try await client.send(.post, uri, ["memories": [[1, 0]], "queries": [[1, 0]], "points": [[1, 0]]], headers: [.accept: "text/html"])
+                let field = operation.hasSuffix("/recall") ? "queries" : operation.hasSuffix("/energy") ? "points" : "memories"
+                let accept = try await client.send(.post, uri, [field: [[1, 0]]], headers: [.accept: "text/html"])
                 let computes = operation.hasSuffix("/recall") || operation.hasSuffix("/energy")
                 #expect(accept.status == (computes ? 406 : 200) && operations[operation]?.contains(406) == computes, "\(operation): \(accept.status) \(accept.text)")
             }

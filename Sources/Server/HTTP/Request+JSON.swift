@@ -20,26 +20,40 @@ extension Request {
     }
 
     /// Decodes the JSON body (at most `limit` bytes, else 413) as `T`; a body that is not JSON, or has
-    /// the wrong types, is a 400 problem saying where.
-    func decodeJSON<T: Decodable>(as type: T.Type, limit: Int) async throws -> T {
-        try Self.decode(T.self, from: Data(buffer: try await collectBody(upTo: limit)))
+    /// the wrong types, is a 400 problem saying where; a field `T` does not take, or one over its
+    /// bound, is a 422 naming it (`JSONFields`). Scanned by `parser` (on the work pool when large).
+    func decodeJSON<T: JSONFields>(as type: T.Type, limit: Int, parser: BodyParser) async throws -> T {
+        let buffer = try await collectBody(upTo: limit)
+        let scanned = try await parser.run(converting: buffer.readableBytes) { interrupt in
+            try buffer.withUnsafeReadableBytes { try NumericJSON($0, fields: [:], options: T.fieldBounds(maxRows: 0), maxRows: 0, dim: nil, interrupt: interrupt) }
+        }
+        return try Self.options(T.self, of: scanned, numeric: [])
     }
 
     /// Decodes a JSON body whose numeric `fields` go through `NumericJSON` (rows checked against
-    /// `maxRows` and `dim` as they arrive) and whose other fields decode as `T`; parsed by `parser`.
-    func decodeNumeric<T: Decodable>(as type: T.Type, fields: [String: NumericJSON.Kind], maxRows: Int, dim: Int, limit: Int,
-                                     parser: BodyParser) async throws -> (options: T, numbers: NumericJSON) {
+    /// `maxRows` and `dim` as they arrive) and whose other fields decode as `T`, parsed by `parser`; a
+    /// field neither numeric nor `T`'s, or one of `T`'s over its bound, is a 422 naming it.
+    func decodeNumeric<T: JSONFields>(as type: T.Type, fields: [String: NumericJSON.Kind], maxRows: Int, dim: Int, limit: Int,
+                                      parser: BodyParser) async throws -> (options: T, numbers: NumericJSON) {
         let buffer = try await collectBody(upTo: limit)
+        let options = T.fieldBounds(maxRows: maxRows)
         // A large body is parsed on the work pool: 64 MiB must not hold a thread that serves HTTP.
         let numbers = try await parser.run(converting: buffer.readableBytes) { interrupt in
-            try buffer.withUnsafeReadableBytes { try NumericJSON($0, fields: fields, maxRows: maxRows, dim: dim, interrupt: interrupt) }
+            try buffer.withUnsafeReadableBytes { try NumericJSON($0, fields: fields, options: options, maxRows: maxRows, dim: dim, interrupt: interrupt) }
         }
-        return (try Self.decode(T.self, from: numbers.rest), numbers)
+        let numeric = fields.filter { $0.value == .matrix }.keys.sorted() + fields.filter { $0.value == .mask }.keys.sorted()
+        return (try Self.options(T.self, of: numbers, numeric: numeric), numbers)
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+    /// `scanned`'s option fields decoded as `T`; 422 naming the unknown fields when it has any.
+    private static func options<T: JSONFields>(_ type: T.Type, of scanned: NumericJSON, numeric: [String]) throws -> T {
+        guard scanned.unknown.isEmpty else {
+            let names = scanned.unknown.map { "'\($0)'" }.joined(separator: ", ") + (scanned.moreUnknown ? " and more" : "")
+            let plural = scanned.unknown.count > 1 || scanned.moreUnknown ? "s" : ""
+            throw Problem(.unprocessableContent, "unknown field\(plural) \(names): this route takes \((numeric + T.names).joined(separator: ", "))")
+        }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try JSONDecoder().decode(T.self, from: scanned.rest)
         } catch let error as DecodingError {
             throw Problem(decoding: error)
         }

@@ -3,7 +3,8 @@ import Logging
 
 extension Router<EngramRequestContext> {
     /// Every route of the API, behind the middlewares: metrics and request ids outermost, then request
-    /// logging, then the problem middleware that turns errors into RFC 9457 responses, then the API keys, then the
+    /// logging, then the problem middleware that turns errors into RFC 9457 responses, then the API keys,
+    /// then the query parameters each route takes (only the options beside array bodies), then the
     /// memory budget for bodies in flight.
     static func engram(_ service: EngramService) -> Router<EngramRequestContext> {
         let router = Router(context: EngramRequestContext.self)
@@ -11,6 +12,11 @@ extension Router<EngramRequestContext> {
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AuthMiddleware(policy: service.policy))
+        router.add(middleware: QueryParametersMiddleware(taken: [
+            "/v1/stores/{name}/memories": AddMemoriesBody.names,
+            "/v1/stores/{name}/recall": RecallBody.names,
+            "/v1/stores/{name}/energy": EnergyBody.names,
+        ]))
         router.add(middleware: BodyBudgetMiddleware(budget: service.bodies))
         StoreRoutes(service: service).register(on: router)
         MemoryRoutes(service: service).register(on: router)

@@ -379,22 +379,44 @@ class Engram:
 
     # -- stores ------------------------------------------------------------------------------------
 
-    def create_store(self, name: str, kind: str, dim: int, beta: float, **config: Any) -> "Store":
+    def create_store(
+        self,
+        name: str,
+        kind: str,
+        dim: int,
+        beta: float,
+        *,
+        energy: Optional[str] = None,
+        kernel: Optional[str] = None,
+        features: Optional[int] = None,
+        seed: Optional[int] = None,
+        eps: Optional[float] = None,
+        orthogonal: Optional[bool] = None,
+    ) -> "Store":
         """Creates a store (or finds it, when it exists with this configuration) and returns it.
+
+        An argument left ``None`` is not sent (the server's default applies); a keyword this method
+        does not take (``feature=100``) is a ``TypeError`` before any request.
 
         Args:
             name: The store's name (``[A-Za-z0-9][A-Za-z0-9._-]{0,63}``).
             kind: ``"mrdam"`` (every memory kept, exact energy) or ``"drdam"`` (random features).
             dim: The dimension of memories and queries.
             beta: The inverse temperature.
-            **config: ``energy`` (``"lse"``/``"sum"``); drdam also ``kernel``, ``features``, ``seed``,
-                ``eps``, ``orthogonal``.
+            energy: ``"lse"`` (default) or ``"sum"``.
+            kernel: drdam only: ``"sincos"`` (default), ``"cos"``, ``"exp"`` or ``"expexp"``.
+            features: drdam only: the number of random features (default 4096).
+            seed: drdam only: the features' seed (random when absent).
+            eps: drdam only: the lse clip.
+            orthogonal: drdam only: block-orthogonal features (default false).
 
         Raises:
             EngramError: 409 when the store exists with another configuration, 422 for values out of
-                range.
+                range (and for a drdam argument given to an mrdam store).
         """
-        body = {"kind": kind, "dim": int(dim), "beta": float(beta), **config}
+        body: Dict[str, Any] = {"kind": kind, "dim": int(dim), "beta": float(beta)}
+        optional = {"energy": energy, "kernel": kernel, "features": features, "seed": seed, "eps": eps, "orthogonal": orthogonal}
+        body.update({key: value for key, value in optional.items() if value is not None})
         self.request("PUT", f"/v1/stores/{name}", json=body)
         return Store(self, name)
 

@@ -97,9 +97,34 @@ def test_create_list_info_delete(engram: Engram, store_name: str) -> None:
 
 
 def test_drdam_config(engram: Engram, store_name: str) -> None:
-    store = engram.create_store(store_name, "drdam", dim=4, beta=3, features=256, seed=7, kernel="cos")
+    store = engram.create_store(store_name, "drdam", dim=4, beta=3, features=256, seed=7, kernel="cos",
+                                energy="sum", eps=0.5, orthogonal=True)
     info = store.info()
-    assert (info["kind"], info["features"], info["seed"], info["kernel"]) == ("drdam", 256, 7, "cos")
+    assert (info["kind"], info["features"], info["seed"], info["kernel"], info["energy"], info["eps"], info["orthogonal"]) == \
+        ("drdam", 256, 7, "cos", "sum", 0.5, True)
+
+
+def test_unknown_keywords_are_type_errors_before_any_request(engram: Engram, store_name: str) -> None:
+    # `feature=100` once made a 4096-feature store: now it fails in Python, naming the keyword.
+    with pytest.raises(TypeError, match="feature"):
+        engram.create_store(store_name, "drdam", dim=4, beta=1, feature=100)  # type: ignore[call-arg]
+    assert store_name not in [s["name"] for s in engram.stores()]
+    store = engram.create_store(store_name, "mrdam", dim=2, beta=1)
+    store.add([[1.0, 0.0]])
+    for call in (lambda: store.recall([1.0, 0.0], steps=5), lambda: store.energy([1.0, 0.0], gradient=True),  # type: ignore[call-arg]
+                 lambda: store.add([[0.0, 1.0]], idz=["a"])):  # type: ignore[call-arg]
+        with pytest.raises(TypeError, match="steps|gradient|idz"):
+            call()
+    assert store.info()["count"] == 1
+
+
+def test_server_refuses_unknown_fields_and_parameters(server: Any, store_name: str) -> None:
+    # The oracle is the HTTP API without the client: 422 naming the field or parameter.
+    body = {"kind": "drdam", "dim": 4, "beta": 1, "feature": 100}
+    response = requests.put(f"{server.url}/v1/stores/{store_name}", json=body, timeout=60)
+    assert response.status_code == 422 and "'feature'" in response.json()["detail"], response.text
+    response = requests.get(f"{server.url}/v1/stores", params={"limit": "3"}, timeout=60)
+    assert response.status_code == 422 and "'limit'" in response.json()["detail"], response.text
 
 
 # -- errors --------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 import Core
 import Store
 
-/// `PUT /v1/stores/{name}`: a store's configuration. Unknown enum values are reported by name.
-struct CreateStoreBody: Decodable {
+/// `PUT /v1/stores/{name}`: a store's configuration. Unknown enum values are reported by name, and so
+/// are unknown fields (`JSONFields`).
+struct CreateStoreBody: JSONFields {
     var kind: String
     var dim: Int
     var beta: Double
@@ -12,6 +13,8 @@ struct CreateStoreBody: Decodable {
     var seed: UInt64?
     var eps: Double?
     var orthogonal: Bool?
+
+    static let names = ["kind", "dim", "beta", "energy", "kernel", "features", "seed", "eps", "orthogonal"]
 
     /// The configuration asked for (not yet resolved: drdam defaults are filled in by the Store).
     func configuration() throws -> RequestedConfiguration {

@@ -2,21 +2,29 @@ import Hummingbird
 import HummingbirdCore
 
 /// A request's options in its query string (beside an `.npy` or `.npz` body), read by name and type.
-/// A parameter the route does not take, a value that does not parse, or a single-valued parameter
-/// given twice is a 400 naming it.
+/// Parameters the route does not take are a 422 naming them all; a value that does not parse, or a
+/// single-valued parameter given twice, is a 400 naming it.
 struct QueryOptions {
     /// The values of each parameter, in order.
     private let values: [String: [String]]
 
-    /// The parameters of `uri`; 400 for one not among `names`.
+    /// The parameters of `uri`; 422 naming those not among `names`.
     init(_ uri: URI, accepting names: [String]) throws {
         var values: [String: [String]] = [:]
+        var unknown: [String] = []
         for (key, value) in uri.queryParameters {
-            guard names.contains(String(key)) else {
-                let taken = names.isEmpty ? "none" : names.joined(separator: ", ")
-                throw Problem(.badRequest, "unknown query parameter '\(key)': this route takes \(taken)")
+            let key = String(key)
+            guard names.contains(key) else {
+                // Sixteen are named; a seventeenth says there are more.
+                if unknown.count <= 16, !unknown.contains(key) { unknown.append(key) }
+                continue
             }
-            values[String(key), default: []].append(String(value))
+            values[key, default: []].append(String(value))
+        }
+        guard unknown.isEmpty else {
+            let given = unknown.prefix(16).map { "'\($0.prefix(64))'" }.joined(separator: ", ") + (unknown.count > 16 ? " and more" : "")
+            let taken = names.isEmpty ? "none" : names.joined(separator: ", ")
+            throw Problem(.unprocessableContent, "unknown query parameter\(unknown.count > 1 ? "s" : "") \(given): this route takes \(taken)")
         }
         self.values = values
     }

@@ -8,7 +8,7 @@ struct StoreRoutes {
     func register(on router: Router<EngramRequestContext>) {
         router.put("/v1/stores/{name}") { request, context -> EditedResponse<StoreInfo> in
             let name = try context.parameters.require("name")
-            let configuration = try await request.decodeJSON(as: CreateStoreBody.self, limit: service.limits.maxBodyBytes).configuration()
+            let configuration = try await request.decodeJSON(as: CreateStoreBody.self, limit: service.limits.maxBodyBytes, parser: service.parser(for: context)).configuration()
             let (store, created) = try await service.registry().create(name: name, configuration: configuration)
             service.changed()
             if created { context.logger.info("created store", metadata: ["store": "\(name)", "kind": "\(configuration.kind)"]) }
