@@ -14,7 +14,7 @@ One tool, two uses:
 
 For each attack it prints: the statuses it got, the server's CPU seconds (utime + stime from
 /proc/<pid>/stat), its peak RSS (VmHWM, reset before each attack through /proc/<pid>/clear_refs) and
-the latencies of `/healthz`, polled every 50 ms by a background thread for the whole run.
+the latencies of `/healthz`, polled every 50 ms by a process of its own for the whole run.
 
 Standard library and numpy only.
 """
@@ -310,30 +310,60 @@ def json_body(value: object) -> bytes:
 
 # --------------------------------------------------------------------------------------------- /healthz
 
-class HealthPoller(threading.Thread):
-    """Polls `/healthz` every 50 ms on a new connection, recording (time, latency s or None, status)."""
+def poll_healthz(port: int, timeout: float) -> None:
+    """The poller's own process: GET /healthz every 50 ms on a new connection, one line per poll on
+    stdout, `started latency status` (CLOCK_MONOTONIC seconds, `-` when unanswered), until stdin closes."""
+    stop = threading.Event()
+    threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
+    while not stop.wait(0.05):
+        started = time.monotonic()
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+            conn.request("GET", "/healthz")
+            status = conn.getresponse().status
+            conn.close()
+            print(f"{started} {time.monotonic() - started} {status}", flush=True)
+        except (OSError, http.client.HTTPException):
+            print(f"{started} - 0", flush=True)
+
+
+class HealthPoller:
+    """Polls `/healthz` every 50 ms from a process of its own (`poll_healthz`), so that what an attack
+    does in this process (building a payload holds the GIL) never delays a poll; records (time, latency
+    s or None, status). Setting `port` (re)starts the polling process on that port."""
 
     def __init__(self, timeout: float):
-        super().__init__(daemon=True)
         self.timeout = timeout
-        self.port = 0
         self.samples: List[Tuple[float, Optional[float], int]] = []
-        self.stopping = threading.Event()
+        self._process: Optional[subprocess.Popen] = None
+        self._port = 0
 
-    def run(self) -> None:
-        while not self.stopping.wait(0.05):
-            port = self.port
-            if not port:
-                continue
-            started = time.monotonic()
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=self.timeout)
-                conn.request("GET", "/healthz")
-                status = conn.getresponse().status
-                conn.close()
-                self.samples.append((started, time.monotonic() - started, status))
-            except (OSError, http.client.HTTPException):
-                self.samples.append((started, None, 0))
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @port.setter
+    def port(self, port: int) -> None:
+        if port == self._port and self._process is not None:
+            return
+        self.stop()
+        self._port = port
+        process = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--poll-healthz", str(port), "--health-timeout", str(self.timeout)],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self._process = process
+        threading.Thread(target=self._read, args=(process,), daemon=True).start()
+
+    def _read(self, process: subprocess.Popen) -> None:
+        for line in process.stdout:
+            started, latency, status = line.split()
+            self.samples.append((float(started), None if latency == "-" else float(latency), int(status)))
+
+    def stop(self) -> None:
+        """Ends the polling process (it stops when its stdin closes)."""
+        if self._process is not None:
+            self._process.stdin.close()
+            self._process.wait()
+            self._process = None
 
     def window(self, start: float, end: float) -> List[Tuple[float, Optional[float], int]]:
         return [s for s in list(self.samples) if start <= s[0] <= end]
@@ -801,14 +831,13 @@ def run(args: argparse.Namespace) -> int:
         server.start()
         poller = HealthPoller(timeout=args.health_timeout)
         poller.port = server.port
-        poller.start()
         ctx = Context(server, scale)
         setup(ctx)
         chosen = [a for a in ATTACKS if not args.only or any(o.lower() in a.name.lower() for o in args.only)]
         for attack in chosen:
             outcomes.append(one(attack, ctx, poller, args))
             print(row(outcomes[-1]), flush=True)
-        poller.stopping.set()
+        poller.stop()
         server.stop()
     print()
     print(table(outcomes, args, cap))
@@ -911,7 +940,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--max-rss-mib", type=float, default=None, help="peak RSS an attack may reach (default 1024 small, no bound full)")
     parser.add_argument("--health-timeout", type=float, default=5.0, help="seconds a /healthz poll may take before it counts as unanswered")
     parser.add_argument("--only", nargs="*", help="run only the attacks whose names contain one of these")
+    parser.add_argument("--poll-healthz", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the poller's own process
     args = parser.parse_args(argv)
+    if args.poll_healthz:
+        poll_healthz(args.poll_healthz, args.health_timeout)
+        return 0
     args.scale = args.scale or ("full" if args.report else "small")
     if args.as_cap_gib is None:
         args.as_cap_gib = half_the_memory_gib() if args.report else default_cap_gib()
