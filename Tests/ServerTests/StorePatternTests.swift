@@ -24,4 +24,16 @@ import Testing
         #expect(!StorePattern(pattern).matches(name, steps: &steps))
         #expect(steps <= (name.count + 1) * (pattern.utf8.count + 2), "\(steps) steps")
     }
+
+    /// A scoped key never matches a name no store can have (over 64 bytes), however its pattern reads,
+    /// so a hostile name costs no matching; a key for every store allows it to reach the route (which
+    /// refuses it as a name).
+    @Test func keysMatchOnlyNamesAStoreCanHave() throws {
+        let scoped = try APIKey(name: "scoped", secret: "scoped-secret", role: .write, stores: ["a*"])
+        let every = try APIKey(name: "every", secret: "every-secret", role: .write)
+        #expect(scoped.allows(store: String(repeating: "a", count: 64)))
+        #expect(!scoped.allows(store: String(repeating: "a", count: 65)))
+        #expect(!scoped.allows(store: String(repeating: "a", count: 30_000)))
+        #expect(every.allows(store: String(repeating: "a", count: 30_000)))
+    }
 }

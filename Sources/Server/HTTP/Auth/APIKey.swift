@@ -1,4 +1,5 @@
 import Crypto
+import Store
 
 /// One API key the server accepts: the SHA-256 of its secret (the secret itself is not kept), its role
 /// and the store names it may touch.
@@ -30,8 +31,13 @@ struct APIKey: Sendable {
 
     static func digest(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Array(secret.utf8))) }
 
-    /// Whether this key may touch store `name`.
-    func allows(store name: String) -> Bool { stores.contains { StorePattern($0).matches(name) } }
+    /// Whether this key may touch store `name`. A key for every store allows any name without matching
+    /// it; a name no store can have (`StoreRegistry.isValidName`: at most 64 bytes) is allowed by no
+    /// other key and never matched, so that matching takes at most 65·(m + 2) steps for a pattern of
+    /// m bytes whatever the request names: microseconds, on the thread the request arrived on.
+    func allows(store name: String) -> Bool {
+        allowsEveryStore || (StoreRegistry.isValidName(name) && stores.contains { StorePattern($0).matches(name) })
+    }
 
     /// Whether this key may touch every store (needed for server-wide operations).
     var allowsEveryStore: Bool { stores.contains("*") }
