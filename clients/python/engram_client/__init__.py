@@ -17,6 +17,10 @@ from .client import (
     RecallResult,
     Store,
 )
+from .features import DenseTransform, DistributedSnapshot, Features
 
-__all__ = ["Engram", "EngramError", "EnergyResult", "Memory", "Nearest", "RecallResult", "Store"]
+__all__ = [
+    "DenseTransform", "DistributedSnapshot", "Engram", "EngramError", "EnergyResult", "Features", "Memory", "Nearest",
+    "RecallResult", "Store",
+]
 __version__ = "0.1.0"
