@@ -86,15 +86,16 @@ ENERGY_RTOL, ENERGY_ATOL = 1e-5, 2e-6
 GRADIENT_ATOL = 1e-5
 
 
+# D = 18: each row of Ω ends with half a Philox block; 200 features make 11 orthogonal blocks of 18
+# rows and a partial one of 2. D = 64: 3 blocks of 64 and one of 8.
+@pytest.mark.parametrize("dim", [18, 64])
 @pytest.mark.parametrize("orthogonal", [False, True])
 @pytest.mark.parametrize("energy", ["lse", "sum"])
 @pytest.mark.parametrize("kernel", ["sincos", "cos", "exp", "expexp"])
 def test_snapshot_energies_equal_the_servers(engram: Engram, store_name: str, tmp_path: Path,
-                                             kernel: str, energy: str, orthogonal: bool) -> None:
+                                             kernel: str, energy: str, orthogonal: bool, dim: int) -> None:
     rng = np.random.default_rng(19)
-    dim, beta = 18, 3.0
-    # D = 18: each row of Ω ends with half a Philox block; 200 features make 11 orthogonal blocks of 18
-    # rows and a partial one of 2.
+    beta = 3.0
     store = engram.create_store(store_name, "drdam", dim=dim, beta=beta, features=200, seed=0xA4093822299F31D0,
                                 kernel=kernel, energy=energy, orthogonal=orthogonal)
     memories = (rng.standard_normal((5, dim)) / np.sqrt(dim)).astype(np.float32)
