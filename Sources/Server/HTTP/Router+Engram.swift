@@ -21,6 +21,7 @@ extension Router<EngramRequestContext> {
         StoreRoutes(service: service).register(on: router)
         MemoryRoutes(service: service).register(on: router)
         RecallRoutes(service: service).register(on: router)
+        CalibrationRoutes(service: service).register(on: router)
         SnapshotRoutes(service: service).register(on: router)
         OperationsRoutes(service: service).register(on: router)
         InfoRoutes(service: service).register(on: router)
