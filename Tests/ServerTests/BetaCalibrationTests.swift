@@ -28,11 +28,15 @@ import TestSupport
         return try JSONDecoder().decode(Oracle.self, from: Data(run.stdout.utf8))
     }
 
-    /// Random memories; near-duplicates (0.3 apart, needing a large β); orthogonal ones far apart (a small β).
+    /// Random memories; near-duplicates (0.3 apart, needing a large β); orthogonal ones far apart (a
+    /// small β); two pairs of exact duplicates (where lse's softmax differs from sum's weights).
     static let sets: [(String, Matrix)] = [
         ("random", randomMatrix(rows: 12, cols: 16, seed: 19, scale: 0.25)),
         ("near-duplicates", Matrix(rows: 3, cols: 4, values: [1, 0, 0, 0, 0, 1, 0, 0, 1.3, 0, 0, 0])),
         ("orthogonal", Matrix(rows: 4, cols: 6, values: (0..<24).map { $0 % 7 == 0 ? 3 : 0 })),
+        // Two pairs of exact duplicates: lse's normaliser is 2 at every memory, halving the
+        // neighbours' pull that sum's weights keep, so lse and sum need different β.
+        ("duplicates", Matrix(rows: 4, cols: 2, values: [1, 0, 1, 0, 1.3, 0, 1.3, 0])),
     ]
 
     @Test(arguments: EnergyFunction.allCases) func theSearchFindsNumpysBeta(energy: EnergyFunction) throws {
@@ -51,6 +55,8 @@ import TestSupport
         let betas = try Self.sets.map { try BetaCalibration.search(memories: $0.1, energy: .lse).beta }
         #expect(betas[1] > 100, "near-duplicates need a large β: \(betas)")
         #expect(betas[2] < 10, "orthogonal memories far apart need a small β: \(betas)")
+        let sum = try BetaCalibration.search(memories: Self.sets[3].1, energy: .sum).beta
+        #expect(sum - betas[3] > 10, "exact duplicates halve lse's pull: \(betas[3]) against sum's \(sum)")
     }
 
     @Test func memoriesTooCloseForAnyBetaAreRefused() throws {

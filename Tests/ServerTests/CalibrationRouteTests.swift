@@ -107,6 +107,20 @@ import TestSupport
             #expect(many.status == 422, "\(many.text)")
             let ragged = try await client.send(.post, "/v1/calibrate", ["memories": [[1, 0], [1]]])
             #expect(ragged.status == 422, "\(ragged.text)")
+            #expect(try await client.send(.post, "/v1/calibrate", ["memories": [[Double]]()]).status == 422)
+            #expect(try await client.send(.post, "/v1/calibrate", ["memories": [[Double](), []]]).status == 422)
+
+            // A store may hold more memories than a calibration takes.
+            #expect(try await client.send(.post, "/v1/stores/m/memories", ["memories": [Self.rows[0].map { $0 + 5 }]]).status == 200)
+            let over = try await client.send(.post, "/v1/stores/m/calibrate", [String: Any]())
+            #expect(over.status == 422 && over.detail.contains("maxQueries"), "\(over.text)")
+        }
+        limits = Limits()
+        limits.maxRecallBytes = 8 * 10 * 10 + 8 * 10 * 8 - 1
+        try await TestApp(limits: limits).run { client in
+            let memory = try await client.send(.post, "/v1/calibrate", ["memories": Self.rows])
+            #expect(memory.status == 422 && memory.detail.contains("maxRecallBytes"), "\(memory.text)")
+            #expect(try await client.send(.post, "/v1/calibrate", ["memories": Array(Self.rows.prefix(9))]).status == 200)
         }
     }
 }
