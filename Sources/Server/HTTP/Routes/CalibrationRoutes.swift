@@ -24,7 +24,7 @@ struct CalibrationRoutes {
                 throw Problem(.unprocessableContent, "a drdam store keeps no memories to calibrate β on: send the memories to POST /v1/calibrate")
             }
             guard exact.count > 0 else { throw Problem(.unprocessableContent, "the store holds no memories to calibrate β on") }
-            let found = try await calibrate(exact.memories, energy: state.configuration.energy, context: context)
+            let found = try await calibrate(rows: exact.count, dim: exact.dim, energy: state.configuration.energy, context: context) { exact.memories }
             let set = body.set ?? false
             if set {
                 _ = try await store.setBeta(Float(found.beta))
@@ -40,26 +40,29 @@ struct CalibrationRoutes {
             guard (1...limits.maxDim).contains(memories.cols) else {
                 throw Problem(.unprocessableContent, "memories must have 1 to \(limits.maxDim) numbers each (maxDim), not \(memories.cols)")
             }
-            let found = try await calibrate(memories, energy: body.energy ?? .lse, context: context)
+            let found = try await calibrate(rows: memories.rows, dim: memories.cols, energy: body.energy ?? .lse, context: context) { memories }
             return CalibrationResponse(beta: Float(found.beta), steps: found.steps, set: false)
         }
     }
 
-    /// The search over memories [K, D] on the compute pool, after the limits' check.
-    private func calibrate(_ memories: Matrix, energy: EnergyFunction, context: EngramRequestContext) async throws -> BetaCalibration {
+    /// The search over the `rows` memories of dimension `dim` that `memories` gives ([rows, dim],
+    /// copied or converted on the compute pool), after the limits' check.
+    private func calibrate(rows: Int, dim: Int, energy: EnergyFunction, context: EngramRequestContext,
+                           memories: @escaping @Sendable () -> Matrix) async throws -> BetaCalibration {
         let limits = service.limits
-        guard memories.rows <= limits.maxQueries else {
-            throw Problem(.unprocessableContent, "calibrating on \(memories.rows) memories is over the limit of \(limits.maxQueries) (maxQueries): calibrate on a sample")
+        guard rows <= limits.maxQueries else {
+            throw Problem(.unprocessableContent, "calibrating on \(rows) memories is over the limit of \(limits.maxQueries) (maxQueries): calibrate on a sample")
         }
-        // K ≤ 2^24 and D ≤ 2^24, so each term is within Int; their sum may not be.
-        let (square, squareOverflow) = (8 * memories.rows).multipliedReportingOverflow(by: memories.rows)
-        let (rows, rowsOverflow) = (8 * memories.rows).multipliedReportingOverflow(by: memories.cols)
-        let (bytes, sumOverflow) = square.addingReportingOverflow(rows)
-        guard !squareOverflow, !rowsOverflow, !sumOverflow, bytes <= limits.maxRecallBytes else {
-            throw Problem(.unprocessableContent, "calibrating on \(memories.rows) memories of dimension \(memories.cols) needs more working memory than the limit of \(limits.maxRecallBytes) bytes (maxRecallBytes): calibrate on a sample")
+        // rows and dim are at most 2^40 each (a store's count, a dimension), so 8·rows is within Int;
+        // the products and their sum may not be: past Int is past the limit.
+        let (square, squareOverflow) = (8 * rows).multipliedReportingOverflow(by: rows)
+        let (matrix, matrixOverflow) = (8 * rows).multipliedReportingOverflow(by: dim)
+        let (bytes, sumOverflow) = square.addingReportingOverflow(matrix)
+        guard !squareOverflow, !matrixOverflow, !sumOverflow, bytes <= limits.maxRecallBytes else {
+            throw Problem(.unprocessableContent, "calibrating on \(rows) memories of dimension \(dim) needs more working memory than the limit of \(limits.maxRecallBytes) bytes (maxRecallBytes): calibrate on a sample")
         }
         return try await RecallRoutes.cancellable(context: context, timeout: limits.requestTimeout, connections: service.connections, metrics: service.metrics) { cancellation in
-            try await service.recalls.run { try BetaCalibration.search(memories: memories, energy: energy, interrupt: { try cancellation.check() }) }
+            try await service.recalls.run { try BetaCalibration.search(memories: memories(), energy: energy, interrupt: { try cancellation.check() }) }
         }
     }
 }
