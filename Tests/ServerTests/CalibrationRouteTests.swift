@@ -59,6 +59,12 @@ import TestSupport
                 let beta = try #require(reply.object["beta"] as? Double)
                 #expect(abs(beta - oracle.beta) <= BetaCalibration.precision, "\(energy): \(beta) against numpy's \(oracle.beta)")
                 #expect(reply.object["steps"] as? Int == oracle.steps && reply.object["set"] as? Bool == false)
+                // Exact duplicates, where lse and sum need different β: the query's energy counts.
+                let duplicates = BetaCalibrationTests.sets[3].1
+                let json = try await client.send(.post, "/v1/calibrate", ["memories": (0..<4).map { duplicates.row($0) }, "energy": energy.rawValue])
+                let npy = try await client.send(.post, "/v1/calibrate?energy=\(energy.rawValue)", NPYBytes.f4(duplicates.values, shape: [4, 2]),
+                                                headers: [.contentType: "application/x-npy"])
+                #expect(json.status == 200 && npy.text == json.text, "\(energy): .npy \(npy.text) against JSON \(json.text)")
             }
         }
     }

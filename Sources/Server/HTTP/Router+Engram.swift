@@ -16,6 +16,7 @@ extension Router<EngramRequestContext> {
             "/v1/stores/{name}/memories": AddMemoriesBody.names,
             "/v1/stores/{name}/recall": RecallBody.names,
             "/v1/stores/{name}/energy": EnergyBody.names,
+            "/v1/calibrate": CalibrateBody.names,
         ]))
         router.add(middleware: BodyBudgetMiddleware(budget: service.bodies))
         StoreRoutes(service: service).register(on: router)

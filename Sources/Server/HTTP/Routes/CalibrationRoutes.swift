@@ -34,9 +34,9 @@ struct CalibrationRoutes {
         }
         router.post("/v1/calibrate") { request, context in
             let limits = service.limits
-            let (body, numbers) = try await request.decodeNumeric(
-                as: CalibrateBody.self, fields: ["memories": .matrix], maxRows: limits.maxQueries, dim: nil, limit: limits.maxBodyBytes, parser: service.parser(for: context))
-            let memories = try numbers.required("memories").matrix
+            let input = try await NumericBody<CalibrateBody>(
+                request, parser: service.parser(for: context), field: "memories", maxRows: limits.maxQueries, dim: nil, limit: limits.maxBodyBytes)
+            let body = input.options, memories = input.matrix
             guard (1...limits.maxDim).contains(memories.cols) else {
                 throw Problem(.unprocessableContent, "memories must have 1 to \(limits.maxDim) numbers each (maxDim), not \(memories.cols)")
             }
