@@ -85,6 +85,11 @@ package final class MemoryStore: Sendable {
         try await write { _ in .remove(id: id) }.state
     }
 
+    /// Sets the mrdam store's β (logged like every write); returns the new state, once durable.
+    package func setBeta(_ beta: Float) async throws -> StoreState {
+        try await write { _ in .setBeta(beta) }.state
+    }
+
     /// Makes the store exactly `image` (a decoded snapshot), logging `snapshot`, its bytes; returns the
     /// new state once durable. The version keeps growing and the id counter never goes back.
     func replace(with image: StoreState, snapshot: Data) async throws -> StoreState {

@@ -10,4 +10,6 @@ package enum StoreMutation: Sendable, Equatable {
     case forget(Matrix)
     /// Removes the row with this id (mrdam).
     case remove(id: String)
+    /// Sets β > 0, finite (mrdam: the memories stay; drdam stores refuse it, their features depend on β).
+    case setBeta(Float)
 }

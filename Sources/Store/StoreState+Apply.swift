@@ -42,6 +42,16 @@ extension StoreState {
 
         case (.remove, .distributed):
             throw StoreError.conflict("drdam stores do not keep individual memories: forget them by value")
+
+        case (.setBeta(let beta), .exact(let exact)):
+            guard beta.isFinite, beta > 0 else { throw StoreError.invalid("beta must be a positive finite number, got \(beta)") }
+            var configuration = configuration
+            configuration.beta = beta
+            let model = StoreModel.exact(try ExactMemory(memories: exact.memories, beta: beta, energy: exact.energy))
+            return (StoreState(configuration: configuration, version: version + 1, model: model, ids: ids, nextID: nextID, sequence: sequence), 0)
+
+        case (.setBeta, .distributed):
+            throw StoreError.conflict("a drdam store's features are drawn for its β, which therefore cannot change: create a new store with the β wanted")
         }
     }
 

@@ -28,6 +28,10 @@ import Store
         ("POST /v1/stores/{name}/memories", "/v1/stores/m/memories", ["memories": [[1, 0]], "ids": ["a"]]),
         ("POST /v1/stores/{name}/memories", "/v1/stores/m/memories", ["memories": [[1, 0, 0]]]),
         ("POST /v1/stores/{name}/memories", "/v1/stores/d/memories", ["memories": [[1, 0], [0, 1]]]),
+        ("POST /v1/stores/{name}/calibrate", "/v1/stores/m/calibrate", ["set": true]),
+        ("POST /v1/stores/{name}/calibrate", "/v1/stores/d/calibrate", ["set": true]),
+        ("POST /v1/calibrate", "/v1/calibrate", ["memories": [[1, 0], [0, 1]]]),
+        ("POST /v1/calibrate", "/v1/calibrate", ["memories": [[1, 0]], "beta": 1]),
         ("GET /v1/stores/{name}/memories/{id}", "/v1/stores/m/memories/a", nil),
         ("GET /v1/stores/{name}/memories/{id}", "/v1/stores/m/memories/zz", nil),
         ("GET /v1/stores/{name}/memories/{id}", "/v1/stores/d/memories/1", nil),
@@ -62,7 +66,7 @@ import Store
 
     @Test func everyDocumentedOperationIsRoutedWithDocumentedStatuses() async throws {
         let operations = try OpenAPIDocument.load().operations
-        #expect(operations.count == 22, "\(operations.keys.sorted())")
+        #expect(operations.count == 24, "\(operations.keys.sorted())")
         #expect(Set(Self.tour.map(\.0)) == Set(operations.keys), "the tour must visit every documented operation")
         let calls = Self.calls
         try await TestApp().run { client in
@@ -84,9 +88,10 @@ import Store
         tour.map { ($0.0, $0.1, $0.2.map { try! String(decoding: JSONSerialization.data(withJSONObject: $0, options: [.fragmentsAllowed]), as: UTF8.self) }) }
     }
 
-    /// The operations that change something (a read-only key gets 403): all but GETs, recall and energy.
+    /// The operations that change something (a read-only key gets 403): all but GETs, recall, energy
+    /// and the store-less calibration (the tour's store calibrations set β).
     static func writes(_ operation: String) -> Bool {
-        !operation.hasPrefix("GET ") && !operation.hasSuffix("/recall") && !operation.hasSuffix("/energy")
+        !operation.hasPrefix("GET ") && !operation.hasSuffix("/recall") && !operation.hasSuffix("/energy") && operation != "POST /v1/calibrate"
     }
 
     /// The operations about one store (a key limited to other stores gets 403), and the server-wide
@@ -109,17 +114,18 @@ import Store
         let lines = document.text.split(separator: "\n").map(String.init)
         let requestObjects = lines.indices.filter { lines[$0] == "              type: object" && lines[$0 - 1] == "            schema:" }
             + lines.indices.filter { lines[$0] == "      type: object" && ["    CreateMrdam:", "    CreateDrdam:"].contains(lines[$0 - 1]) }
-        #expect(requestObjects.count == 6)
+        #expect(requestObjects.count == 8)
         #expect(requestObjects.allSatisfy { lines[$0 + 1].hasSuffix("  additionalProperties: false") }, "a request body's object without additionalProperties: false")
         #expect(document.withBody == [
             "PUT /v1/stores/{name}", "POST /v1/stores/{name}/memories", "POST /v1/stores/{name}/memories/forget",
-            "POST /v1/stores/{name}/recall", "POST /v1/stores/{name}/energy", "POST /v1/stores/{name}/snapshots/upload",
+            "POST /v1/stores/{name}/recall", "POST /v1/stores/{name}/energy", "POST /v1/stores/{name}/calibrate", "POST /v1/calibrate",
+            "POST /v1/stores/{name}/snapshots/upload",
         ])
         for operation in document.withBody {
             #expect(operations[operation]?.contains(413) == true, "\(operation) takes a body and does not document 413")
             #expect(operations[operation]?.contains(422) == true, "\(operation) takes a body and does not document 422")
         }
-        for operation in ["POST /v1/stores/{name}/recall", "POST /v1/stores/{name}/energy"] {
+        for operation in ["POST /v1/stores/{name}/recall", "POST /v1/stores/{name}/energy", "POST /v1/stores/{name}/calibrate", "POST /v1/calibrate"] {
             #expect(operations[operation]?.contains(503) == true, "\(operation): the compute pool's 503")
         }
         let ids = Set(document.operationIDs.values)

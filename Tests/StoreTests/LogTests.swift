@@ -11,6 +11,7 @@ import TestSupport
         .mutation(.add(Matrix(rows: 2, cols: 2, values: [1, -0.0, .leastNonzeroMagnitude, 3e38]), ids: ["a", "b:c"], nextID: 7)),
         .mutation(.forget(Matrix(rows: 1, cols: 2, values: [0.5, 0.25]))),
         .mutation(.remove(id: "a")),
+        .mutation(.setBeta(0.1)),
         .replace(Data([1, 2, 3, 0, 255])),
         .delete,
     ]

@@ -47,6 +47,34 @@ import TestSupport
         Self.expectSame(try registry.store(named: "d").state, before.d)
     }
 
+    /// β set on an mrdam store (a calibration's `set`) comes back from the log and from a checkpoint;
+    /// a drdam store refuses it and a non-positive β is refused, both changing nothing.
+    @Test func betaSetSurvivesRestartAndCheckpoint() async throws {
+        let directory = try RegistryDirectory()
+        let set: StoreState
+        do {
+            let registry = try directory.open().registry
+            _ = try await Self.populate(registry)
+            let m = try registry.store(named: "m"), d = try registry.store(named: "d")
+            set = try await m.setBeta(0.375)
+            #expect(set.configuration.beta == 0.375 && set.count == 5)
+            guard case .exact(let exact) = set.model else { Issue.record("mrdam"); return }
+            #expect(exact.beta == 0.375)
+            await #expect(throws: StoreError.self) { try await d.setBeta(3) }
+            await #expect(throws: StoreError.self) { try await m.setBeta(0) }
+            #expect(d.state.configuration.beta == 2 && m.state.version == set.version)
+        }
+        do {
+            let (logged, report) = try directory.open()
+            #expect(report.applied == 8)
+            Self.expectSame(try logged.store(named: "m").state, set, "from the log")
+            _ = try await logged.checkpoint()
+        }
+        let (checkpointed, report) = try directory.open()
+        #expect(report.applied == 0)
+        Self.expectSame(try checkpointed.store(named: "m").state, set, "from the checkpoint")
+    }
+
     /// A checkpoint writes both stores and truncates the log; a restart reads the checkpoints and
     /// replays only what came after.
     @Test func checkpointThenLog() async throws {

@@ -31,9 +31,10 @@ extension Request {
     }
 
     /// Decodes a JSON body whose numeric `fields` go through `NumericJSON` (rows checked against
-    /// `maxRows` and `dim` as they arrive) and whose other fields decode as `T`, parsed by `parser`; a
-    /// field neither numeric nor `T`'s, or one of `T`'s over its bound, is a 422 naming it.
-    func decodeNumeric<T: JSONFields>(as type: T.Type, fields: [String: NumericJSON.Kind], maxRows: Int, dim: Int, limit: Int,
+    /// `maxRows` and `dim`, or the first row's length when nil, as they arrive) and whose other fields
+    /// decode as `T`, parsed by `parser`; a field neither numeric nor `T`'s, or one of `T`'s over its
+    /// bound, is a 422 naming it.
+    func decodeNumeric<T: JSONFields>(as type: T.Type, fields: [String: NumericJSON.Kind], maxRows: Int, dim: Int?, limit: Int,
                                       parser: BodyParser) async throws -> (options: T, numbers: NumericJSON) {
         let buffer = try await collectBody(upTo: limit)
         let options = T.fieldBounds(maxRows: maxRows)

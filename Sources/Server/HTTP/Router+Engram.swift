@@ -16,11 +16,13 @@ extension Router<EngramRequestContext> {
             "/v1/stores/{name}/memories": AddMemoriesBody.names,
             "/v1/stores/{name}/recall": RecallBody.names,
             "/v1/stores/{name}/energy": EnergyBody.names,
+            "/v1/calibrate": CalibrateBody.names,
         ]))
         router.add(middleware: BodyBudgetMiddleware(budget: service.bodies))
         StoreRoutes(service: service).register(on: router)
         MemoryRoutes(service: service).register(on: router)
         RecallRoutes(service: service).register(on: router)
+        CalibrationRoutes(service: service).register(on: router)
         SnapshotRoutes(service: service).register(on: router)
         OperationsRoutes(service: service).register(on: router)
         InfoRoutes(service: service).register(on: router)

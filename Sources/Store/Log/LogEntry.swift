@@ -22,6 +22,7 @@ package enum LogEntry: Sendable, Equatable {
         case .mutation(.forget): 4
         case .mutation(.remove): 5
         case .replace: 6
+        case .mutation(.setBeta): 7
         }
     }
 
@@ -50,6 +51,8 @@ package enum LogEntry: Sendable, Equatable {
             Self.write(memories, to: &out)
         case .mutation(.remove(let id)):
             out.write(id)
+        case .mutation(.setBeta(let beta)):
+            out.write(beta.bitPattern)
         case .replace(let bytes):
             bytes.withUnsafeBytes { out.write(raw: $0) }
         }
@@ -78,6 +81,7 @@ package enum LogEntry: Sendable, Equatable {
         case 4: entry = .mutation(.forget(try readMatrix(&reader)))
         case 5: entry = .mutation(.remove(id: try reader.readString()))
         case 6: entry = .replace(Data(try reader.readRaw(reader.remaining)))
+        case 7: entry = .mutation(.setBeta(Float(bitPattern: try reader.read(UInt32.self))))
         default: throw LogFormatError("unknown record kind \(kind)")
         }
         guard reader.remaining == 0 else { throw LogFormatError("record kind \(kind) has \(reader.remaining) bytes left over") }

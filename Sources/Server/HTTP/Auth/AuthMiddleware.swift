@@ -45,18 +45,20 @@ struct AuthMiddleware: RouterMiddleware {
         return String(parts[1]).trimmingCharacters(in: .whitespaces)
     }
 
-    /// Whether the request changes something: everything but GET/HEAD, recall and energy.
+    /// Whether the request changes something: everything but GET/HEAD, recall, energy and calibrate
+    /// (a store's calibrate writes only when it sets β, which its route checks).
     static func writes(_ method: HTTPRequest.Method, _ segments: [String]) -> Bool {
         if method == .get || method == .head { return false }
-        let computes = segments.count == 4 && storeName(segments) != nil && (segments[3] == "recall" || segments[3] == "energy")
+        let computes = (segments.count == 4 && storeName(segments) != nil && ["recall", "energy", "calibrate"].contains(segments[3]))
+            || segments == ["v1", "calibrate"]
         return !(method == .post && computes)
     }
 
     /// Whether a path that names no store concerns every store, so that a key limited to some stores
     /// may not use it: the operations under /v1 (but the store list, which shows such a key its own
-    /// stores, and /v1/info) and /metrics (its counts are server-wide).
+    /// stores, /v1/info and /v1/calibrate, which reads no store) and /metrics (its counts are server-wide).
     static func concernsEveryStore(_ segments: [String]) -> Bool {
-        (segments.first == "v1" && segments != ["v1", "stores"] && segments != ["v1", "info"]) || segments == ["metrics"]
+        (segments.first == "v1" && ![["v1", "stores"], ["v1", "info"], ["v1", "calibrate"]].contains(segments)) || segments == ["metrics"]
     }
 
     /// The store a `/v1/stores/{name}…` path names (the raw segment, as the router takes it).

@@ -24,8 +24,8 @@ struct NumericBody<Options: BodyOptions> {
     var clamp: ClampMask
 
     /// Reads `request`'s body of at most `limit` bytes, parsed by `parser`; `takesClamp` says whether a
-    /// clamp mask may come.
-    init(_ request: Request, parser: BodyParser, field: String, takesClamp: Bool = false, maxRows: Int, dim: Int, limit: Int) async throws {
+    /// clamp mask may come. With `dim` nil the vectors may have any one length (the first row's).
+    init(_ request: Request, parser: BodyParser, field: String, takesClamp: Bool = false, maxRows: Int, dim: Int?, limit: Int) async throws {
         let codec = try BodyCodec(contentType: request.headers[.contentType])
         let query = try QueryOptions(request.uri, accepting: Options.names)
         guard codec != .json else {
@@ -36,7 +36,7 @@ struct NumericBody<Options: BodyOptions> {
             let (options, numbers) = try await request.decodeNumeric(as: Options.self, fields: fields, maxRows: maxRows, dim: dim, limit: limit, parser: parser)
             self.options = options
             matrix = try numbers.required(field).matrix
-            clamp = try numbers.masks["clamp"]?.clamp(batch: matrix.rows, dim: dim) ?? .none
+            clamp = try numbers.masks["clamp"]?.clamp(batch: matrix.rows, dim: matrix.cols) ?? .none
             return
         }
         options = try Options(query: query)
@@ -52,7 +52,7 @@ struct NumericBody<Options: BodyOptions> {
     }
 
     /// The vectors and clamp mask of an `.npz` body; `interrupt` is called about every MiB and throws to stop.
-    private static func archive(_ bytes: UnsafeRawBufferPointer, field: String, takesClamp: Bool, maxRows: Int, dim: Int,
+    private static func archive(_ bytes: UnsafeRawBufferPointer, field: String, takesClamp: Bool, maxRows: Int, dim: Int?,
                                 interrupt: () throws -> Void) throws -> (Matrix, ClampMask) {
         let entries = try npy("the .npz body") { try NPZArchive.entries(bytes) { try CRC32.checksum($0, interrupt: interrupt) } }
         let expected = takesClamp ? "'\(field).npy' and optionally 'clamp.npy'" : "'\(field).npy' alone"
@@ -61,27 +61,27 @@ struct NumericBody<Options: BodyOptions> {
         }
         guard let vectors = entries[field] else { throw Problem(.badRequest, "the .npz body has no '\(field).npy': expected \(expected)") }
         let matrix = try Self.matrix(vectors, field: field, source: "\(field).npy in the .npz body", maxRows: maxRows, dim: dim, interrupt: interrupt)
-        return (matrix, try entries["clamp"].map { try Self.clamp($0, batch: matrix.rows, dim: dim) } ?? .none)
+        return (matrix, try entries["clamp"].map { try Self.clamp($0, batch: matrix.rows, dim: matrix.cols) } ?? .none)
     }
 
     /// Vectors [rows, dim] from the `.npy` file `bytes`, checked from its header first; `interrupt` is
     /// called about every MiB converted and throws to stop.
-    private static func matrix(_ bytes: UnsafeRawBufferPointer, field: String, source: String, maxRows: Int, dim: Int,
+    private static func matrix(_ bytes: UnsafeRawBufferPointer, field: String, source: String, maxRows: Int, dim: Int?,
                                interrupt: () throws -> Void) throws -> Matrix {
         let reader = try npy(source) { try NPYReader(bytes) }
         let shape = reader.header.shape
         guard reader.isFloat else {
             throw Problem(.badRequest, "\(source): \(field) must be float32 or float64 ('<f4' or '<f8'), not '\(reader.header.descr)'")
         }
-        guard shape.count == 2 else { throw Problem(.badRequest, "\(source): \(field) must be 2-D [rows, \(dim)], not of shape \(shape)") }
+        guard shape.count == 2 else { throw Problem(.badRequest, "\(source): \(field) must be 2-D [rows, \(dim.map(String.init) ?? "dim")], not of shape \(shape)") }
         guard shape[0] <= maxRows else { throw Problem(.unprocessableContent, "'\(field)' has \(shape[0]) vectors, more than the limit of \(maxRows)") }
         guard shape[0] > 0 else { throw Problem(.unprocessableContent, "'\(field)' is empty") }
-        guard shape[1] == dim else { throw Problem(.unprocessableContent, "\(field) of shape \(shape) have \(shape[1]) numbers each; the store has dimension \(dim)") }
+        if let dim, shape[1] != dim { throw Problem(.unprocessableContent, "\(field) of shape \(shape) have \(shape[1]) numbers each; the store has dimension \(dim)") }
         let values = try npy(source) { try reader.floats(interrupt: interrupt) }
         if let i = values.firstIndex(where: { !$0.isFinite }) {
-            throw Problem(.unprocessableContent, "\(field)[\(i / dim)][\(i % dim)] is \(values[i]): numbers must be finite")
+            throw Problem(.unprocessableContent, "\(field)[\(i / shape[1])][\(i % shape[1])] is \(values[i]): numbers must be finite")
         }
-        return Matrix(rows: shape[0], cols: dim, values: values)
+        return Matrix(rows: shape[0], cols: shape[1], values: values)
     }
 
     /// A clamp mask from the `.npy` file `bytes`: bool [dim] for every query or [batch, dim], one per query.
