@@ -2,7 +2,7 @@ import Core
 import Foundation
 @testable import Store
 
-/// A scripted workload of every kind of write (create, add with and without ids, forget, remove,
+/// A scripted workload of every kind of write (create, add with and without ids, forget, remove, set β,
 /// delete, restore, upload, snapshots with their pruning, snapshot delete, checkpoints), run one
 /// operation at a time on a registry over a `SimulatedFileSystem`, and a fingerprint of everything a
 /// client was told: each store's configuration, version, id counter, ids and numbers (bit patterns),
@@ -45,6 +45,7 @@ struct CrashWorkload {
         Operation(name: "checkpoint") { _ = try await $0.checkpoint() },
         Operation(name: "forget d") { _ = try await $0.store(named: "d").forget(rows(1)) },
         Operation(name: "remove a q") { _ = try await $0.store(named: "a").remove(id: "q") },
+        Operation(name: "set β of a") { _ = try await $0.store(named: "a").setBeta(3.5) },
         Operation(name: "snapshot a again") { _ = try await $0.createSnapshot(of: $0.store(named: "a")) },
         Operation(name: "snapshot a, pruning") { _ = try await $0.createSnapshot(of: $0.store(named: "a")) },
         Operation(name: "restore a") { r in
