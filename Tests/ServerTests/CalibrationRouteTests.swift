@@ -34,6 +34,8 @@ import TestSupport
             #expect(abs(beta - oracle.beta) <= BetaCalibration.precision, "\(beta) against numpy's \(oracle.beta)")
             #expect(look.object["steps"] as? Int == oracle.steps && look.object["set"] as? Bool == false, "\(look.text)")
             #expect(try await Self.beta(client) == 1, "looking does not set β")
+            let bodiless = try await client.send(.post, "/v1/stores/m/calibrate")
+            #expect(bodiless.status == 200 && bodiless.object["beta"] as? Double == beta, "no body is {}: \(bodiless.text)")
 
             let setting = try await client.send(.post, "/v1/stores/m/calibrate", ["set": true])
             try #require(setting.status == 200, "\(setting.text)")

@@ -21,9 +21,12 @@ extension Request {
 
     /// Decodes the JSON body (at most `limit` bytes, else 413) as `T`; a body that is not JSON, or has
     /// the wrong types, is a 400 problem saying where; a field `T` does not take, or one over its
-    /// bound, is a 422 naming it (`JSONFields`). Scanned by `parser` (on the work pool when large).
+    /// bound, is a 422 naming it (`JSONFields`). An empty body is the empty object: every field
+    /// takes its default (a required one is then reported missing). Scanned by `parser` (on the work
+    /// pool when large).
     func decodeJSON<T: JSONFields>(as type: T.Type, limit: Int, parser: BodyParser) async throws -> T {
-        let buffer = try await collectBody(upTo: limit)
+        let received = try await collectBody(upTo: limit)
+        let buffer = received.readableBytes == 0 ? ByteBuffer(string: "{}") : received
         let scanned = try await parser.run(converting: buffer.readableBytes) { interrupt in
             try buffer.withUnsafeReadableBytes { try NumericJSON($0, fields: [:], options: T.fieldBounds(maxRows: 0), maxRows: 0, dim: nil, interrupt: interrupt) }
         }
