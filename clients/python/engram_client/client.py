@@ -432,6 +432,22 @@ class Engram:
         """Deletes a store and its memories (its snapshots are kept). 404 when there is none."""
         self.request("DELETE", f"/v1/stores/{name}")
 
+    def calibrate_beta(self, memories: ArrayLike, energy: Optional[str] = None) -> Dict[str, Any]:
+        """The smallest β at which every one of ``memories`` [K, D] is a fixed point of the exact energy
+        (the DrDAM paper's bisection), to choose β before creating a store: ``{"beta", "steps", "set"}``.
+
+        Args:
+            memories: [K, D], sent as ``.npy``.
+            energy: ``"lse"`` (default) or ``"sum"``.
+
+        Raises:
+            EngramError: 422 when even β = 600 does not make every memory a fixed point, or for more
+                memories than the server's ``--max-queries``.
+        """
+        params = {} if energy is None else {"energy": energy}
+        response = self.request("POST", "/v1/calibrate", data=_npy(_rows(memories, "memories")), params=params, content_type=NPY)
+        return dict(response.json())
+
     def checkpoint(self) -> Dict[str, Any]:
         """Writes a checkpoint now; returns the server's report."""
         return dict(self.request("POST", "/v1/checkpoint").json())
@@ -685,6 +701,15 @@ class Store:
             gradients=arrays["gradients"] if "gradients" in arrays.files else None,
             version=int(response.headers.get("Engram-Version", -1)),
         )
+
+    def calibrate(self, set: bool = False) -> Dict[str, Any]:
+        """mrdam: the smallest β at which every memory of the store is a fixed point of its exact energy,
+        ``{"beta", "steps", "set"}``; with ``set=True`` the store's β becomes it (a logged write).
+
+        Raises:
+            EngramError: 422 on a drdam store (send its memories to :meth:`Engram.calibrate_beta`).
+        """
+        return dict(self.client.request("POST", f"{self._path}/calibrate", json={"set": bool(set)}).json())
 
     # -- snapshots ---------------------------------------------------------------------------------
 

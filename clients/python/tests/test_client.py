@@ -492,3 +492,33 @@ def test_add_cuts_long_id_lists(server: Any, store_name: str, rng: np.random.Gen
     assert len(posts) == 5 and all(len(p) < 70 * 1024 for p in posts)
     assert added["ids"] == ids and added["count"] == 3000
     np.testing.assert_array_equal(store.get(ids[2999]).memory, memories[2999])
+
+
+# -- β calibration -----------------------------------------------------------------------------------
+
+
+def fixed_points(memories: np.ndarray, beta: float) -> bool:
+    """Whether every memory is a fixed point of the exact lse energy at β (gradient ≈ 0 within atol 1e-7,
+    rtol 1e-5, the paper's test), in float64 from the float32 memories."""
+    m = memories.astype(np.float32).astype(np.float64)
+    return all(np.allclose(lse_energy_and_grad(x, m, beta)[1], 0, atol=1e-7, rtol=1e-5) for x in m)
+
+
+def test_calibrate_beta_finds_the_smallest_beta_with_every_memory_fixed(server: Any, store_name: str) -> None:
+    rng = np.random.default_rng(7)
+    memories = rng.normal(size=(6, 20)) / np.sqrt(20)
+    engram = Engram(server.url)
+    found = engram.calibrate_beta(memories)
+    beta = found["beta"]
+    assert found["set"] is False and 0 < found["steps"] <= 40
+    assert fixed_points(memories, beta), f"the memories are not fixed points at the β found, {beta}"
+    assert not fixed_points(memories, beta - 0.01), f"they are already at {beta - 0.01}: {beta} is not the smallest"
+
+    store = engram.create_store(store_name, "mrdam", 20, 1.0)
+    store.add(memories)
+    looked = store.calibrate()
+    assert looked["set"] is False and store.info()["beta"] == 1.0
+    assert abs(looked["beta"] - beta) < 1e-3
+    chosen = store.calibrate(set=True)
+    assert chosen["set"] is True
+    assert store.info()["beta"] == pytest.approx(chosen["beta"], rel=1e-6)
