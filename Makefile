@@ -1,6 +1,6 @@
 # Engram: `make test` builds and runs every test (Swift suites, contract fuzzing, deployment checks);
 # `make bench` (and bench-small, bench-service) measures; `make run` serves; `make examples` (and
-# examples-quick) reproduces the tutorial and the paper's figures in small (examples/).
+# examples-quick) reproduces the tutorial and the paper's figures (examples/; Figure 1 at its own scale).
 # Each target installs the system libraries it needs when they are missing (Debian/Ubuntu, apt).
 
 SWIFT ?= swift
@@ -105,7 +105,7 @@ bench-service: release
 	.build/release/engram bench --service
 
 # The tutorial and the paper's figures in small (examples/): a release build, then examples/run.py
-# starts it on a free loopback port with a temporary data directory, runs the three examples and
+# starts it on a free loopback port with a temporary data directory, runs the four examples and
 # stops it. Pictures go to examples/out/. `make test` runs them in their --quick settings (examples-check).
 examples: release examples-pydeps
 	python3 examples/run.py
@@ -113,7 +113,7 @@ examples: release examples-pydeps
 examples-quick: release examples-pydeps
 	python3 examples/run.py --quick
 
-# The three examples in their --quick settings on the debug build, as `make test` runs them: each must
+# The four examples in their --quick settings on the debug build, as `make test` runs them: each must
 # finish and draw its picture.
 examples-check: build examples-pydeps
 	python3 examples/run.py --quick --binary .build/debug/engram
