@@ -60,6 +60,6 @@ package struct FeatureSettings: Sendable, Equatable {
     /// Walsh–Hadamard transform; nil when it is beyond Int.
     private static func paddedLength(_ dim: Int) -> Int? {
         let p = dim <= 1 ? 1 : 1 << (Int.bitWidth - (dim - 1).leadingZeroBitCount)
-        return p > 0 && p >= dim ? p : nil
+        return p > 0 ? p : nil
     }
 }
