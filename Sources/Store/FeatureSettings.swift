@@ -1,8 +1,7 @@
 import Core
 
-/// A drdam store's random features, resolved: every field set. (A later field, such as a transform
-/// of the states, is one more stored property here, one more key in `StoreConfiguration`'s coding
-/// and the snapshot metadata.)
+/// A drdam store's random features, resolved: every field set. (A later field is one more stored
+/// property here, one more key in `StoreConfiguration`'s coding and the snapshot metadata.)
 package struct FeatureSettings: Sendable, Equatable {
     /// The feature map.
     package var kernel: KernelKind
@@ -12,19 +11,55 @@ package struct FeatureSettings: Sendable, Equatable {
     package var seed: UInt64
     /// The lse clip ε ≥ 0.
     package var eps: Float
-    /// Block-orthogonal features.
+    /// Block-orthogonal features (dense only).
     package var orthogonal: Bool
+    /// How Ω x is computed: a stored dense Ω, or structured (SORF) blocks that store O(Y) numbers.
+    package var transform: FeatureTransform
 
-    package init(kernel: KernelKind, features: Int, seed: UInt64, eps: Float, orthogonal: Bool) {
+    package init(kernel: KernelKind, features: Int, seed: UInt64, eps: Float, orthogonal: Bool, transform: FeatureTransform = .dense) {
         self.kernel = kernel
         self.features = features
         self.seed = seed
         self.eps = eps
         self.orthogonal = orthogonal
+        self.transform = transform
     }
 
     /// The features for states of dimension `dim` and inverse temperature `beta` (generates Ω).
+    /// Throws `StoreError.notImplemented` for structured features (not built on this branch yet).
     package func randomFeatures(dim: Int, beta: Float) throws -> RandomFeatures {
-        try RandomFeatures(kind: kernel, dim: dim, count: features, beta: beta, seed: seed, orthogonal: orthogonal)
+        switch transform {
+        case .dense:
+            return try RandomFeatures(kind: kernel, dim: dim, count: features, beta: beta, seed: seed, orthogonal: orthogonal)
+        case .structured:
+            // Merge: replace this throw with RandomFeatures(kind:dim:count:beta:seed:orthogonal:transform:) and drop the switch.
+            throw StoreError.notImplemented("structured features are not implemented by this server yet")
+        }
+    }
+
+    /// The numbers of the feature transform a store keeps for states of dimension `dim`, what
+    /// `--max-feature-entries` counts: Y·D for dense Ω [Y, D]; 4·P·⌈Y/P⌉ for structured features, P the
+    /// smallest power of two ≥ D (each block of P rows keeps its row norms S and three sign vectors,
+    /// [P] each). nil when `dim` or Y is not positive or the count overflows Int.
+    package func transformEntries(dim: Int) -> Int? {
+        guard dim > 0, features > 0 else { return nil }
+        switch transform {
+        case .dense:
+            let (entries, overflow) = features.multipliedReportingOverflow(by: dim)
+            return overflow ? nil : entries
+        case .structured:
+            guard let p = Self.paddedLength(dim) else { return nil }
+            let blocks = features / p + (features % p == 0 ? 0 : 1)
+            let (perBlock, overflowP) = p.multipliedReportingOverflow(by: 4)
+            let (entries, overflow) = perBlock.multipliedReportingOverflow(by: blocks)
+            return overflowP || overflow ? nil : entries
+        }
+    }
+
+    /// The smallest power of two ≥ `dim` (> 0), the length states are zero-padded to for the
+    /// Walsh–Hadamard transform; nil when it is beyond Int.
+    private static func paddedLength(_ dim: Int) -> Int? {
+        let p = dim <= 1 ? 1 : 1 << (Int.bitWidth - (dim - 1).leadingZeroBitCount)
+        return p > 0 ? p : nil
     }
 }

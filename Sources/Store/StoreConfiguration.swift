@@ -3,7 +3,8 @@ import Core
 /// A store's resolved configuration: fixed at creation, every default filled in (a creation request,
 /// `RequestedConfiguration`, is resolved into one once, at the edge). Its JSON (the API's store
 /// description, the log's create record) is one flat object: `kind`, `dim`, `beta`, `energy`, then
-/// for drdam stores `kernel`, `features`, `seed`, `eps`, `orthogonal`.
+/// for drdam stores `kernel`, `features`, `seed`, `eps`, `orthogonal`, and `transform` for structured
+/// features only (absent means dense: a dense store's JSON is what it always was).
 package struct StoreConfiguration: Sendable, Equatable {
     /// mrdam, or drdam with its feature settings.
     package enum Kind: Sendable, Equatable {
@@ -51,7 +52,7 @@ package struct StoreConfiguration: Sendable, Equatable {
 }
 
 extension StoreConfiguration: Codable {
-    private enum CodingKeys: String, CodingKey { case kind, dim, beta, energy, kernel, features, seed, eps, orthogonal }
+    private enum CodingKeys: String, CodingKey { case kind, dim, beta, energy, kernel, features, seed, eps, orthogonal, transform }
 
     package init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -64,12 +65,13 @@ extension StoreConfiguration: Codable {
             kind = .drdam(FeatureSettings(
                 kernel: try container.decode(KernelKind.self, forKey: .kernel), features: try container.decode(Int.self, forKey: .features),
                 seed: try container.decode(UInt64.self, forKey: .seed), eps: try container.decode(Float.self, forKey: .eps),
-                orthogonal: try container.decode(Bool.self, forKey: .orthogonal)))
+                orthogonal: try container.decode(Bool.self, forKey: .orthogonal),
+                transform: try container.decodeIfPresent(FeatureTransform.self, forKey: .transform) ?? .dense))
         }
     }
 
-    /// The keys in this order, drdam ones only for drdam stores: the bytes the API and the log have
-    /// always had.
+    /// The keys in this order, drdam ones only for drdam stores, `transform` only when not dense: the
+    /// bytes the API and the log have always had.
     package func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(storeKind, forKey: .kind)
@@ -82,5 +84,6 @@ extension StoreConfiguration: Codable {
         try container.encode(drdam.seed, forKey: .seed)
         try container.encode(drdam.eps, forKey: .eps)
         try container.encode(drdam.orthogonal, forKey: .orthogonal)
+        if drdam.transform != .dense { try container.encode(drdam.transform, forKey: .transform) }
     }
 }

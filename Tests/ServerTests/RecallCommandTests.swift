@@ -68,6 +68,7 @@ import TestSupport
         (["--beta", "-1"], "beta must be a positive finite number"),
         (["--depth", "0"], "depth must be at least 1"),
         (["--kind", "drdam", "--features", "1099511627776"], "is over the limit of 67108864 entries"),
+        (["--kind", "drdam", "--transform", "structured", "--features", "1099511627776"], "the structured feature transform of 1099511627776 features at dim 4 is over the limit"),
     ])
     func refusesBadInputWithOneLine(arguments: [String], message: String) throws {
         try write("notnpy.npy", Data("just text".utf8))

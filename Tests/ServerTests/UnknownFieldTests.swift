@@ -25,9 +25,9 @@ import Testing
     /// route takes, and nothing changed.
     @Test(arguments: [
         ("PUT", "/v1/stores/n", #"{"kind": "drdam", "dim": 2, "beta": 1, "feature": 100}"#,
-         "unknown field 'feature': this route takes kind, dim, beta, energy, kernel, features, seed, eps, orthogonal"),
+         "unknown field 'feature': this route takes kind, dim, beta, energy, kernel, features, seed, eps, orthogonal, transform"),
         ("PUT", "/v1/stores/m", #"{"kind": "mrdam", "dim": 2, "beta": 1, "energie": "sum"}"#,
-         "unknown field 'energie': this route takes kind, dim, beta, energy, kernel, features, seed, eps, orthogonal"),
+         "unknown field 'energie': this route takes kind, dim, beta, energy, kernel, features, seed, eps, orthogonal, transform"),
         ("POST", "/v1/stores/m/memories", #"{"memories": [[1, 1]], "idz": ["c"]}"#, "unknown field 'idz': this route takes memories, ids"),
         ("POST", "/v1/stores/d/memories/forget", #"{"memories": [[1, 0]], "ids": ["1"]}"#, "unknown field 'ids': this route takes memories"),
         ("POST", "/v1/stores/m/recall", #"{"queries": [[1, 0]], "steps": 5}"#,

@@ -30,7 +30,9 @@ struct RecallCommand: ParsableCommand {
     @Option(help: "drdam: the number Y of random features.") var features: Int = 4096
     @Option(help: "drdam: the features' 64-bit seed.") var seed: UInt64 = 0
     @Option(help: "drdam: the lse clip ε ≥ 0 (default 1e-10 for sincos/cos, 0 for exp/expexp).") var eps: Float?
-    @Flag(help: "drdam: block-orthogonal random features.") var orthogonal = false
+    @Flag(help: "drdam: block-orthogonal random features (dense only).") var orthogonal = false
+    @Option(help: "drdam: dense (Ω stored, Y·D floats) or structured (SORF blocks, 4·P·⌈Y/P⌉ floats, P the power of two ≥ D).")
+    var transform: FeatureTransform = .dense
     @Option(help: "Stop a query once no entry moves by this much in a step (0: never).") var tolerance: Float = 0
     @Option(help: "Clamp mask .npy, bool or 0/1, [D] or [B, D]: true entries never change.") var clamp: String?
 
@@ -52,12 +54,15 @@ struct RecallCommand: ParsableCommand {
                 result = try Descent.run(model, queries: queries, parameters: parameters, clamp: mask, threads: BLAS.threads)
                 nearest = try model.nearest(to: result.states)
             case .drdam:
+                let request = RequestedConfiguration(kind: .drdam, dim: memories.cols, beta: beta, energy: energy, kernel: kernel, features: features,
+                                                     seed: seed, eps: eps, orthogonal: orthogonal, transform: transform)
+                guard let settings = try request.resolved().drdam else { throw CommandFailure("a drdam configuration without features") }
                 let cap = Limits().maxFeatureEntries
-                guard features <= cap / memories.cols else {
-                    throw CommandFailure("features × dim = \(features) × \(memories.cols) is over the limit of \(cap) entries of Ω (the server's default --max-feature-entries)")
+                guard let entries = settings.transformEntries(dim: memories.cols), entries <= cap else {
+                    throw CommandFailure("the \(transform) feature transform of \(features) features at dim \(memories.cols) is over the limit of \(cap) entries (the server's default --max-feature-entries)")
                 }
-                let map = try RandomFeatures(kind: kernel, dim: memories.cols, count: features, beta: beta, seed: seed, orthogonal: orthogonal)
-                var model = try DistributedMemory(features: map, energy: energy, eps: eps)
+                let map = try settings.randomFeatures(dim: memories.cols, beta: beta)
+                var model = try DistributedMemory(features: map, energy: energy, eps: settings.eps)
                 try model.add(memories)
                 result = try Descent.run(model, queries: queries, parameters: parameters, clamp: mask, threads: BLAS.threads)
             }

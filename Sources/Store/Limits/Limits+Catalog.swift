@@ -19,7 +19,7 @@ extension Limits {
         LimitDefinition("maxStores", .integer(\.maxStores, 1...(1 << 20)), "Stores"),
         LimitDefinition("maxDim", .integer(\.maxDim, 1...(1 << 24)), "Largest dimension"),
         LimitDefinition("maxFeatures", .integer(\.maxFeatures, 1...(1 << 32)), "Most random features of a drdam store"),
-        LimitDefinition("maxFeatureEntries", .integer(\.maxFeatureEntries, 1...(1 << 40)), "Most features × dim of Ω a create may generate"),
+        LimitDefinition("maxFeatureEntries", .integer(\.maxFeatureEntries, 1...(1 << 40)), "Most numbers of a drdam feature transform a create may generate: features × dim dense, 4·P·⌈features/P⌉ structured (P the power of two ≥ dim)"),
         LimitDefinition("maxMemoriesPerStore", .integer(\.maxMemoriesPerStore, 1...(1 << 40)), "Memories of one mrdam store"),
         LimitDefinition("maxStoreBytes", .integer(\.maxStoreBytes, 1...(1 << 50)), "Bytes of numbers one store may hold"),
         LimitDefinition("maxTotalBytes", .integer(\.maxTotalBytes, 1...(1 << 50)), "Bytes of numbers all stores may hold"),

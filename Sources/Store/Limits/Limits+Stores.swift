@@ -1,13 +1,15 @@
 extension Limits {
-    /// Checks a resolved configuration before its store is made: dimension, features, the work of
-    /// generating Ω, and the bytes its empty store takes. Throws `StoreError.invalid`.
+    /// Checks a resolved configuration before its store is made: dimension, features, the entries of
+    /// its feature transform (`FeatureSettings.transformEntries`), and the bytes its empty store takes. Throws `StoreError.invalid`.
     func check(_ c: StoreConfiguration) throws {
         guard c.dim <= maxDim else { throw StoreError.invalid("dim \(c.dim) is over the limit of \(maxDim)") }
         guard case .drdam(let settings) = c.kind else { return }
         let y = settings.features
         guard y <= maxFeatures else { throw StoreError.invalid("features \(y) is over the limit of \(maxFeatures)") }
-        guard y <= maxFeatureEntries / c.dim else {
-            throw StoreError.invalid("features × dim = \(y) × \(c.dim) is over the limit of \(maxFeatureEntries) entries of Ω")
+        guard let entries = settings.transformEntries(dim: c.dim), entries <= maxFeatureEntries else {
+            throw StoreError.invalid(settings.transform == .dense
+                ? "features × dim = \(y) × \(c.dim) is over the limit of \(maxFeatureEntries) entries of Ω"
+                : "structured features \(y) at dim \(c.dim) keep 4 × P × ⌈features / P⌉ numbers (P the smallest power of two ≥ dim), over the limit of \(maxFeatureEntries) entries")
         }
         try check(storeBytes: Self.bytes(of: c))
     }
@@ -27,12 +29,13 @@ extension Limits {
         guard bytes <= maxStoreBytes else { throw StoreError.invalid("the store would hold \(bytes) bytes, over the limit of \(maxStoreBytes) bytes per store") }
     }
 
-    /// The bytes a store of configuration `c` holds when empty: Ω, b and T (drdam), nothing (mrdam).
+    /// The bytes a store of configuration `c` holds when empty: the feature transform (dense Ω, or the
+    /// structured blocks' numbers: `FeatureSettings.transformEntries`), b and T (drdam), nothing (mrdam).
     /// Call with a configuration `check` has passed: within the catalog's ranges this cannot overflow.
     static func bytes(of c: StoreConfiguration) -> Int {
-        guard case .drdam(let settings) = c.kind else { return 0 }
+        guard case .drdam(let settings) = c.kind, let entries = settings.transformEntries(dim: c.dim) else { return 0 }
         let y = settings.features
-        return 4 * y * c.dim + 4 * y + 12 * settings.kernel.multiplicity * y
+        return 4 * entries + 4 * y + 12 * settings.kernel.multiplicity * y
     }
 
     /// The bytes an mrdam store gains with `rows` more memories of dimension `dim`.

@@ -9,7 +9,7 @@ import Foundation
 /// - drdam: `T` F64 [F], the Double accumulator (so a restart is bit-exact), and `count` I64 [].
 /// `__metadata__` holds, as strings: `format` ("engram-store"), `format_version`, `name`, the
 /// configuration (`kind`, `dim`, `beta`, `energy`; drdam also `kernel`, `features`, `seed`, `eps`,
-/// `orthogonal`), `version`, `next_id`, `sequence` (the last log record applied), `created`
+/// `orthogonal`, and `transform` for structured features only: absent means dense), `version`, `next_id`, `sequence` (the last log record applied), `created`
 /// (ISO 8601) and `engram_crc32`, a CRC32 of the other metadata entries (sorted `key=value` lines)
 /// followed by the tensors' bytes in the order above, so that a flipped byte anywhere is caught and
 /// the file may lay its tensors out in any order (as Python's `safetensors` does when it saves again).
@@ -161,17 +161,20 @@ package enum StoreSnapshot {
         }
     }
 
-    /// The configuration from the metadata, checked as a creation request would be.
-    private static func configuration(_ metadata: [String: String], field: (String) throws -> String) throws -> StoreConfiguration {
+    /// The configuration from the metadata (`field` gives an entry or throws when it is missing),
+    /// checked as a creation request would be.
+    static func configuration(_ metadata: [String: String], field: (String) throws -> String) throws -> StoreConfiguration {
         guard let kind = StoreKind(rawValue: try field("kind")), let dim = Int(try field("dim")), let beta = Float(try field("beta")),
               let energy = EnergyFunction(rawValue: try field("energy"))
         else { throw LogFormatError("the configuration in the metadata is not valid") }
         var request = RequestedConfiguration(kind: kind, dim: dim, beta: beta, energy: energy)
         if kind == .drdam {
             guard let kernel = KernelKind(rawValue: try field("kernel")), let features = Int(try field("features")), let seed = UInt64(try field("seed")),
-                  let eps = Float(try field("eps")), let orthogonal = Bool(try field("orthogonal"))
+                  let eps = Float(try field("eps")), let orthogonal = Bool(try field("orthogonal")),
+                  let transform = FeatureTransform(rawValue: metadata["transform"] ?? FeatureTransform.dense.rawValue)
             else { throw LogFormatError("the drdam configuration in the metadata is not valid") }
-            request = RequestedConfiguration(kind: kind, dim: dim, beta: beta, energy: energy, kernel: kernel, features: features, seed: seed, eps: eps, orthogonal: orthogonal)
+            request = RequestedConfiguration(kind: kind, dim: dim, beta: beta, energy: energy, kernel: kernel, features: features, seed: seed, eps: eps,
+                                             orthogonal: orthogonal, transform: transform)
         }
         do {
             return try request.resolved()
@@ -181,19 +184,23 @@ package enum StoreSnapshot {
     }
 
     private static func metadata(_ state: StoreState, name: String, created: Date) -> [String: String] {
-        let c = state.configuration
-        var out = [
+        metadata(of: state.configuration).merging([
             "format": format, "format_version": formatVersion, "name": name,
-            "kind": c.storeKind.rawValue, "dim": String(c.dim), "beta": String(c.beta), "energy": c.energy.rawValue,
             "version": String(state.version), "next_id": String(state.nextID), "sequence": String(state.sequence),
             "created": ISO8601DateFormatter().string(from: created),
-        ]
+        ]) { $1 }
+    }
+
+    /// The configuration's metadata entries, what `configuration(_:field:)` reads back.
+    static func metadata(of c: StoreConfiguration) -> [String: String] {
+        var out = ["kind": c.storeKind.rawValue, "dim": String(c.dim), "beta": String(c.beta), "energy": c.energy.rawValue]
         if let drdam = c.drdam {
             out["kernel"] = drdam.kernel.rawValue
             out["features"] = String(drdam.features)
             out["seed"] = String(drdam.seed)
             out["eps"] = String(drdam.eps)
             out["orthogonal"] = String(drdam.orthogonal)
+            if drdam.transform != .dense { out["transform"] = drdam.transform.rawValue }
         }
         return out
     }

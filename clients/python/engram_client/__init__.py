@@ -17,10 +17,10 @@ from .client import (
     RecallResult,
     Store,
 )
-from .features import DenseTransform, DistributedSnapshot, Features
+from .features import DenseTransform, DistributedSnapshot, Features, StructuredTransform
 
 __all__ = [
     "DenseTransform", "DistributedSnapshot", "Engram", "EngramError", "EnergyResult", "Features", "Memory", "Nearest",
-    "RecallResult", "Store",
+    "RecallResult", "Store", "StructuredTransform",
 ]
 __version__ = "0.1.0"

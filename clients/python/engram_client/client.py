@@ -392,6 +392,7 @@ class Engram:
         seed: Optional[int] = None,
         eps: Optional[float] = None,
         orthogonal: Optional[bool] = None,
+        transform: Optional[str] = None,
     ) -> "Store":
         """Creates a store (or finds it, when it exists with this configuration) and returns it.
 
@@ -408,14 +409,17 @@ class Engram:
             features: drdam only: the number of random features (default 4096).
             seed: drdam only: the features' seed (random when absent).
             eps: drdam only: the lse clip.
-            orthogonal: drdam only: block-orthogonal features (default false).
+            orthogonal: drdam only: block-orthogonal features (default false; dense features only).
+            transform: drdam only: ``"dense"`` (default: Ω [Y, D] stored) or ``"structured"`` (SORF
+                blocks: 4·P·⌈Y/P⌉ numbers, P the smallest power of two ≥ dim).
 
         Raises:
             EngramError: 409 when the store exists with another configuration, 422 for values out of
                 range (and for a drdam argument given to an mrdam store).
         """
         body: Dict[str, Any] = {"kind": kind, "dim": int(dim), "beta": float(beta)}
-        optional = {"energy": energy, "kernel": kernel, "features": features, "seed": seed, "eps": eps, "orthogonal": orthogonal}
+        optional = {"energy": energy, "kernel": kernel, "features": features, "seed": seed, "eps": eps, "orthogonal": orthogonal,
+                    "transform": transform}
         body.update({key: value for key, value in optional.items() if value is not None})
         self.request("PUT", f"/v1/stores/{name}", json=body)
         return Store(self, name)

@@ -13,7 +13,9 @@ seed (low word first), counters (c0, c1, c2, 0):
 - dense Ω[i, j] = Box–Muller normal number j mod 4 of counter (j // 4, i, 0), rounded to float32;
 - orthogonal Ω: rows [kD, (k+1)D) are the Gram–Schmidt orthonormalisation of the Gaussian rows of
   stream 2 (QR with diag(R) made positive), each scaled by the norm of the Gaussian row of stream 3;
-- b[i] = 2π · uniform number i mod 4 of counter (i // 4, 0, 1), for the maps with a phase.
+- b[i] = 2π · uniform number i mod 4 of counter (i // 4, 0, 1), for the maps with a phase;
+- structured (``transform: structured``, SORF): no Ω; per block of P rows (P the power of two ≥ D)
+  random signs from streams 4–6 and chi row norms from stream 7 (``StructuredTransform``).
 
 Uniforms are (w + 0.5) / 2³² for each 32-bit output word w; Box–Muller maps (u₀, u₁, u₂, u₃) to
 r₀ cos 2πu₁, r₀ sin 2πu₁, r₁ cos 2πu₃, r₁ sin 2πu₃ with rᵢ = √(−2 ln u₂ᵢ), all in float64.
@@ -40,6 +42,9 @@ PathLike = Union[str, "os.PathLike[str]"]
 _MULTIPLIERS = (0xD2511F53, 0xCD9E8D57)
 _WEYL = (0x9E3779B9, 0xBB67AE85)
 _MASK32 = 0xFFFFFFFF
+
+TRANSFORMS = ("dense", "structured")
+"""How Ω x is computed, as a configuration's ``transform`` names it (absent: dense)."""
 
 KERNELS = ("sincos", "cos", "exp", "expexp")
 """The feature maps, as a configuration's ``kernel`` names them."""
@@ -147,9 +152,8 @@ def phases(seed: int, count: int) -> np.ndarray:
 class DenseTransform:
     """The products with a stored Ω [Y, D]: ``forward(x) = x Ωᵀ`` and ``backward(g) = g Ω``.
 
-    The structured transform (SORF, not built yet) will offer the same ``count``, ``dim`` and two
-    methods without storing Ω. Holds Ω in float32 (the server's values) and in float64 (for the
-    products): 12·Y·D bytes.
+    ``StructuredTransform`` offers the same ``count``, ``dim`` and two methods without storing Ω.
+    Holds Ω in float32 (the server's values) and in float64 (for the products): 12·Y·D bytes.
     """
 
     def __init__(self, omega: np.ndarray) -> None:
@@ -169,6 +173,119 @@ class DenseTransform:
     def backward(self, g: np.ndarray) -> np.ndarray:
         """g Ω: [B, Y] → [B, D], float64 (Ωᵀ g for each row g)."""
         return g @ self._omega64
+
+
+def padded_length(dim: int) -> int:
+    """P, the smallest power of two ≥ ``dim`` (≥ 1): the length states are zero-padded to."""
+    return 1 << max(0, int(dim) - 1).bit_length()
+
+
+def fwht(a: np.ndarray) -> np.ndarray:
+    """The normalised fast Walsh–Hadamard transform along the last axis (length P, a power of two),
+    in natural (Sylvester) order: a Hᵀ = a H with H[i, j] = (−1)^popcount(i & j) / √P. float64, a new
+    array; log₂ P butterfly passes."""
+    out = np.array(a, dtype=np.float64)
+    n = out.shape[-1]
+    if n & (n - 1) or n == 0:
+        raise ValueError(f"the transform's length must be a power of two, got {n}")
+    lead = out.shape[:-1]
+    h = 1
+    while h < n:
+        pairs = out.reshape(*lead, n // (2 * h), 2, h)
+        out = np.stack([pairs[..., 0, :] + pairs[..., 1, :], pairs[..., 0, :] - pairs[..., 1, :]], axis=-2)
+        h *= 2
+    return out.reshape(*lead, n) / np.sqrt(n)
+
+
+def structured_signs(seed: int, blocks: int, length: int) -> np.ndarray:
+    """The sign vectors D₁, D₂, D₃ of each block, float64 [3, blocks, length] of ±1: D_m of block k
+    at j is +1 when output word j mod 4 of counter (j // 4, k, 3 + m, 0) is < 2³¹, else −1."""
+    j = np.arange(-(-length // 4), dtype=np.uint32)[None, None, :]
+    k = np.arange(blocks, dtype=np.uint32)[None, :, None]
+    m = np.arange(1, 4, dtype=np.uint32)[:, None, None]
+    words = np.stack(philox4x32_10((j, k, 3 + m, np.uint32(0)), seed_key(seed)), axis=-1)  # [3, blocks, ⌈P/4⌉, 4]
+    words = words.reshape(3, blocks, -1)[:, :, :length]
+    return np.where(words < np.uint32(1 << 31), 1.0, -1.0)
+
+
+_CHI_ATTEMPTS = 64  # Marsaglia–Tsang attempts per row before the fallback √(2d)
+
+
+def chi_norms(seed: int, count: int, degrees: int) -> np.ndarray:
+    """The row norms S, float32 [count]: chi with ``degrees`` (= P) degrees of freedom, row i from the
+    uniforms (u₀, u₁, u₂, u₃) of counters (a, i, 7, 0), a = 0, 1, …: Marsaglia–Tsang for Gamma(P/2, 1)
+    with d = P/2 − 1/3, c = 1/√(9d): z = √(−2 ln u₀) cos 2πu₁, v = (1 + cz)³, the first attempt with
+    v > 0 and ln u₂ < z²/2 + d − dv + d ln v gives s = √(2dv); none in 64 gives √(2d). In float64,
+    rounded once."""
+    key = seed_key(seed)
+    d = degrees / 2 - 1 / 3
+    c = 1 / np.sqrt(9 * d)
+    s = np.full(count, np.sqrt(2 * d))
+    pending = np.arange(count)
+    for attempt in range(_CHI_ATTEMPTS):
+        if pending.size == 0:
+            break
+        u = uniforms(key, (np.uint32(attempt), pending.astype(np.uint32), np.uint32(7), np.uint32(0)))  # [n, 4]
+        z = np.sqrt(-2 * np.log(u[:, 0])) * np.cos(2 * np.pi * u[:, 1])
+        v = (1 + c * z) ** 3
+        accepted = v > 0
+        w, zz = v[accepted], z[accepted]
+        accepted[accepted] = np.log(u[accepted, 2]) < zz * zz / 2 + d - d * w + d * np.log(w)
+        s[pending[accepted]] = np.sqrt(2 * d * v[accepted])
+        pending = pending[~accepted]
+    return s.astype(np.float32)
+
+
+class StructuredTransform:
+    """Structured orthogonal random features (SORF, Yu et al. 2016; the server's structured transform):
+    Ω [Y, D] is never stored. With P the smallest power of two ≥ D and H the normalised Walsh–Hadamard
+    matrix of order P, block k = 0 … ⌈Y/P⌉ − 1 is W_k = diag(S_k) H D₁ H D₂ H D₃ [P, P] (signs Dₘ and
+    chi row norms S from Philox streams 4–7: ``structured_signs``, ``chi_norms``); Ω's rows
+    [kP, min((k+1)P, Y)) are its first rows, restricted to the first D columns (x is zero-padded).
+
+    Holds S (float32 [Y], the server's values) and the signs (float64 [3, blocks, P]); each product
+    costs O(B · blocks · P log P).
+    """
+
+    def __init__(self, signs: np.ndarray, norms: np.ndarray, dim: int) -> None:
+        self.signs = np.asarray(signs, dtype=np.float64)
+        _, self.blocks, self.length = self.signs.shape
+        self.norms = np.asarray(norms, dtype=np.float32)
+        self.count, self.dim = len(self.norms), int(dim)
+        if not (0 < self.dim <= self.length and self.count <= self.blocks * self.length):
+            raise ValueError(f"{self.count} rows at dim {self.dim} do not fit {self.blocks} blocks of {self.length}")
+        padded = np.zeros(self.blocks * self.length, dtype=np.float64)
+        padded[:self.count] = self.norms
+        self._norms64 = padded.reshape(self.blocks, self.length)  # zeros past row Y
+
+    @classmethod
+    def from_seed(cls, seed: int, count: int, dim: int) -> "StructuredTransform":
+        """The structured transform of ``count`` rows at ``dim`` generated from ``seed`` as the server does."""
+        p = padded_length(dim)
+        return cls(structured_signs(seed, -(-count // p), p), chi_norms(seed, count, p), dim)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Ω x for each row x of x [B, D]: [B, Y], float64 (per block S ⊙ H D₁ H D₂ H D₃ pad(x))."""
+        x = np.asarray(x, dtype=np.float64)
+        u = np.zeros((x.shape[0], 1, self.length))
+        u[:, 0, :self.dim] = x
+        d1, d2, d3 = self.signs
+        u = self._norms64 * fwht(d1 * fwht(d2 * fwht(d3 * u)))  # [B, blocks, P]
+        return u.reshape(x.shape[0], -1)[:, :self.count]
+
+    def backward(self, g: np.ndarray) -> np.ndarray:
+        """Ωᵀ g for each row g of g [B, Y]: [B, D], float64 (per block the first D entries of
+        D₃ H D₂ H D₁ H (S ⊙ g_k), summed over the blocks)."""
+        g = np.asarray(g, dtype=np.float64)
+        u = np.zeros((g.shape[0], self.blocks * self.length))
+        u[:, :self.count] = g
+        d1, d2, d3 = self.signs
+        u = d3 * fwht(d2 * fwht(d1 * fwht(self._norms64 * u.reshape(g.shape[0], self.blocks, self.length))))
+        return u.sum(axis=1)[:, :self.dim]
+
+
+Transform = Union[DenseTransform, StructuredTransform]
+"""The products x ↦ Ω x and g ↦ Ωᵀ g of a store's features, stored or structured."""
 
 
 def _field(config: Mapping[str, Any], key: str) -> Any:
@@ -197,11 +314,12 @@ class Features:
 
     Attributes:
         kernel: the map's name; count: Y; dim: D; beta: β (the float32 value the server uses, as a
-        Python float); transform: the products with Ω (``DenseTransform``: ``.omega`` [Y, D] float32);
+        Python float); transform: the products with Ω (``DenseTransform``: ``.omega`` [Y, D] float32, or
+        ``StructuredTransform``);
         bias: b [Y] float32 (zeros for the maps without a phase).
     """
 
-    def __init__(self, kernel: str, transform: DenseTransform, bias: np.ndarray, beta: float) -> None:
+    def __init__(self, kernel: str, transform: "Transform", bias: np.ndarray, beta: float) -> None:
         if kernel not in KERNELS:
             raise ValueError(f"unknown kernel '{kernel}': one of {', '.join(KERNELS)}")
         self.kernel = kernel
@@ -219,15 +337,14 @@ class Features:
 
         Raises:
             ValueError: not a drdam configuration, or a field missing or out of range.
-            NotImplementedError: a ``transform`` other than ``"dense"`` (structured features are not
-                implemented in this client yet).
+            ValueError: also for a ``transform`` other than ``"dense"`` (the default, when absent) and
+                ``"structured"``, or structured features asked to be orthogonal.
         """
         if config.get("kind", "drdam") != "drdam":
             raise ValueError(f"only drdam stores have random features, this configuration is '{config.get('kind')}'")
-        transform = config.get("transform", "dense")
-        if transform != "dense":
-            raise NotImplementedError(
-                f"transform '{transform}': this client implements only dense features (transform 'dense')")
+        transform = str(config.get("transform", "dense"))
+        if transform not in TRANSFORMS:
+            raise ValueError(f"unknown transform '{transform}': one of {', '.join(TRANSFORMS)}")
         kernel = str(_field(config, "kernel"))
         if kernel not in KERNELS:
             raise ValueError(f"unknown kernel '{kernel}': one of {', '.join(KERNELS)}")
@@ -235,13 +352,19 @@ class Features:
         if dim <= 0 or count <= 0:
             raise ValueError(f"dim and features must be positive, got {dim} and {count}")
         orthogonal = _boolean(config.get("orthogonal", False), "orthogonal")
+        if orthogonal and transform == "structured":
+            raise ValueError("orthogonal applies to dense features; structured features are orthogonal within each block")
         beta = float(np.float32(_field(config, "beta")))
         bias = phases(seed, count) if kernel in ("sincos", "cos") else np.zeros(count, dtype=np.float32)
-        return cls(kernel, DenseTransform.from_seed(seed, count, dim, orthogonal), bias, beta)
+        products: Transform = (StructuredTransform.from_seed(seed, count, dim) if transform == "structured"
+                               else DenseTransform.from_seed(seed, count, dim, orthogonal))
+        return cls(kernel, products, bias, beta)
 
     @property
     def omega(self) -> np.ndarray:
-        """Ω, float32 [Y, D] (dense transforms only)."""
+        """Ω, float32 [Y, D] (dense transforms only: structured features store no Ω)."""
+        if not isinstance(self.transform, DenseTransform):
+            raise AttributeError("structured features store no Ω: transform.forward(np.eye(dim)).T makes it")
         return self.transform.omega
 
     @property

@@ -13,8 +13,9 @@ struct CreateStoreBody: JSONFields {
     var seed: UInt64?
     var eps: Double?
     var orthogonal: Bool?
+    var transform: String?
 
-    static let names = ["kind", "dim", "beta", "energy", "kernel", "features", "seed", "eps", "orthogonal"]
+    static let names = ["kind", "dim", "beta", "energy", "kernel", "features", "seed", "eps", "orthogonal", "transform"]
 
     /// The configuration asked for (not yet resolved: drdam defaults are filled in by the Store).
     func configuration() throws -> RequestedConfiguration {
@@ -23,7 +24,8 @@ struct CreateStoreBody: JSONFields {
             dim: dim, beta: try Self.float32(beta, "beta"),
             energy: try energy.map { try Self.parse($0, EnergyFunction.self, field: "energy") } ?? .lse,
             kernel: try kernel.map { try Self.parse($0, KernelKind.self, field: "kernel") },
-            features: features, seed: seed, eps: try eps.map { try Self.float32($0, "eps") }, orthogonal: orthogonal)
+            features: features, seed: seed, eps: try eps.map { try Self.float32($0, "eps") }, orthogonal: orthogonal,
+            transform: try transform.map { try Self.parse($0, FeatureTransform.self, field: "transform") })
     }
 
     /// A JSON number as float32 (a tiny one rounds to 0 or a denormal, as in vectors); 400 beyond
