@@ -18,6 +18,17 @@ import TestSupport
         #expect(result.states == queries)
     }
 
+    /// The `sum` energy has no clip: the same ε above every s counts no step, and the states move.
+    @Test func theSumEnergyHasNoClip() throws {
+        let memories = randomMatrix(rows: 6, cols: 5, seed: 1), queries = randomMatrix(rows: 3, cols: 5, seed: 2)
+        let map = try RandomFeatures(kind: .sincos, dim: 5, count: 64, beta: 1, seed: 3)
+        var model = try DistributedMemory(features: map, energy: .sum, eps: 7)
+        try model.add(memories)
+        let result = try Descent.run(model, queries: queries, parameters: DescentParameters(alpha: 0.1, depth: 9))
+        #expect(result.clippedSteps == [0, 0, 0])
+        #expect((0..<3).allSatisfy { result.states.row($0) != queries.row($0) })
+    }
+
     /// In one batch, a query at a memory (s ≈ 1 > ε = 0.5) never reaches the clip, and a query far from
     /// every memory (s ≈ 0 ± 0.05) spends every step there: the count is per query, also when the batch
     /// is split over threads.

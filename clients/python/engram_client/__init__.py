@@ -15,12 +15,13 @@ from .client import (
     Memory,
     Nearest,
     RecallResult,
+    RecallWarning,
     Store,
 )
 from .features import DenseTransform, DistributedSnapshot, Features
 
 __all__ = [
     "DenseTransform", "DistributedSnapshot", "Engram", "EngramError", "EnergyResult", "Features", "Memory", "Nearest",
-    "RecallResult", "Store",
+    "RecallResult", "RecallWarning", "Store",
 ]
 __version__ = "0.1.0"
