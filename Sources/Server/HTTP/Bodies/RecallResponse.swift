@@ -84,12 +84,13 @@ struct RecallResponse: NumericJSONEncodable {
 
     /// `{"noise": σ, "ratio": s/σ, "s": s}`.
     private static func write(_ estimate: SignalEstimate, to json: inout NumericJSONWriter) {
-        json.raw("{\"noise\":")
-        json.float(estimate.noise)
-        json.raw(",\"ratio\":")
-        json.float(estimate.ratio)
-        json.raw(",\"s\":")
-        json.float(estimate.s)
+        let fields: [(key: StaticString, value: Float)] = [("noise", estimate.noise), ("ratio", estimate.ratio), ("s", estimate.s)]
+        for (i, field) in fields.enumerated() {
+            json.raw(i == 0 ? "{\"" : ",\"")
+            json.raw(field.key)
+            json.raw("\":")
+            json.float(field.value)
+        }
         json.raw("}")
     }
 }
