@@ -1,7 +1,8 @@
 import Core
 
 extension StoreState {
-    /// Descends from each query of Q [B, D] on this version's energy (`tolerances` [B]: each query's own
+    /// Descends from each query of Q [B, D] on this version's energy, with, for drdam, s(x) and its noise at
+    /// the queries and the final states (two feature passes), and each query's warnings (`tolerances` [B]: each query's own
     /// early stop, see `Descent.run`; `threads`: the threads its products may use). Throws
     /// `StoreError.conflict` for a store with no memories,
     /// `CoreError` for shapes or parameters that do not fit, and `Cancellation.Stopped` within one step
@@ -13,10 +14,11 @@ extension StoreState {
         case .exact(let exact):
             let descent = try Descent.run(exact, queries: queries, parameters: parameters, clamp: clamp, tolerances: tolerances, threads: threads, cancellation: cancellation)
             let nearest = try exact.nearest(to: descent.states).map { NearestNeighbour(id: ids[$0.index], index: $0.index, distance: $0.distance) }
-            return RecallOutcome(descent: descent, nearest: nearest, version: version)
+            return RecallOutcome(queries: queries, descent: descent, nearest: nearest, signal: nil, version: version)
         case .distributed(let distributed):
             let descent = try Descent.run(distributed, queries: queries, parameters: parameters, clamp: clamp, tolerances: tolerances, threads: threads, cancellation: cancellation)
-            return RecallOutcome(descent: descent, nearest: nil, version: version)
+            let signal = (start: try distributed.signal(of: queries), end: try distributed.signal(of: descent.states))
+            return RecallOutcome(queries: queries, descent: descent, nearest: nil, signal: signal, version: version)
         }
     }
 

@@ -29,7 +29,7 @@ import TestSupport
             #expect(npz.status == 200 && npz.contentType == "application/x-npz", "\(npz.text)")
             #expect(npz.headers[ArrayResponse.versionHeader] == "1")
             let arrays = try NPYExchange.arrays(npz.body)
-            #expect(Set(arrays.keys) == ["states", "energy", "energies", "steps", "nearest", "nearest_distance"], "and nearest_id, unicode")
+            #expect(Set(arrays.keys) == ["states", "energy", "energies", "steps", "nearest", "nearest_distance"], "and nearest_id and warnings, unicode")
             #expect(arrays["states"]?.shape == [2, 4] && arrays["states"]?.values.bitPatterns == results.flatMap { floats($0["state"]) }.bitPatterns)
             #expect(arrays["energy"]?.values.bitPatterns == results.map { Self.number($0["energy"]) }.bitPatterns)
             let steps = results.map { $0["steps"] as? Int ?? 0 }
@@ -72,8 +72,14 @@ import TestSupport
                 let npz = try await client.send(.post, "/v1/stores/d/recall?depth=20", body, headers: NPYExchange.npzIn)
                 #expect(npz.status == 200, "\(npz.text)")
                 let arrays = try NPYExchange.arrays(npz.body)
-                #expect(Set(arrays.keys) == ["states", "energy", "energies", "steps"])
+                #expect(Set(arrays.keys) == ["states", "energy", "energies", "steps", "clipped_steps", "signal", "noise"], "and warnings, unicode")
                 #expect(arrays["states"]?.values.bitPatterns == results.flatMap { floats($0["state"]) }.bitPatterns)
+                #expect(arrays["clipped_steps"]?.values == results.map { Float($0["clipped_steps"] as? Int ?? -1) })
+                let signals = results.map { $0["signal"] as? [String: [String: Any]] ?? [:] }
+                for (name, key) in [("signal", "s"), ("noise", "noise")] {
+                    let pairs = signals.flatMap { signal in ["start", "end"].map { Self.number(signal[$0]?[key]) } }
+                    #expect(arrays[name]?.shape == [Self.queries.count, 2] && arrays[name]?.values.bitPatterns == pairs.bitPatterns, "\(name)")
+                }
                 let states = try #require(arrays["states"]?.values)
                 for (b, query) in Self.queries.enumerated() {
                     for j in 0..<4 where shape.count == 1 ? mask[j] : mask[b * 4 + j] { #expect(states[b * 4 + j] == query[j], "clamped entries stay") }

@@ -54,7 +54,8 @@ import TestSupport
             func array(_ name: String) -> (dtype: String, shape: [Int], values: Any?) {
                 (arrays[name]?["dtype"] as? String ?? "", arrays[name]?["shape"] as? [Int] ?? [], arrays[name]?["values"])
             }
-            #expect(Set(arrays.keys) == ["states", "energy", "energies", "steps", "nearest", "nearest_id", "nearest_distance", "npy"])
+            #expect(Set(arrays.keys) == ["states", "energy", "energies", "steps", "nearest", "nearest_id", "nearest_distance", "warnings", "npy"])
+            #expect(array("warnings").shape == [2] && array("warnings").values as? [String] == ["", ""], "no query warned")
             let states = expected.map { floats($0["state"]) }
             #expect(array("states").dtype == "float32" && array("states").shape == [2, 4] && floatRows(array("states").values) == states)
             #expect(array("npy").dtype == "float32" && floatRows(array("npy").values) == states)

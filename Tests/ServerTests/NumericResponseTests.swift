@@ -17,7 +17,8 @@ import TestSupport
     }
 
     /// The recall response's shape, as the Codable types it replaced wrote it (keys sorted, `energies`
-    /// only when traced, `nearest` only for mrdam).
+    /// only when traced, `nearest` only for mrdam, `clipped_steps` and `signal` only for drdam,
+    /// `warnings` only when there are some).
     struct Recall: Codable, Equatable {
         struct Result: Codable, Equatable {
             struct Nearest: Codable, Equatable {
@@ -25,12 +26,33 @@ import TestSupport
                 var index: Int
                 var distance: Float
             }
+            struct Estimate: Codable, Equatable {
+                var s: Float
+                var noise: Float
+                var ratio: Float
+            }
+            struct Signal: Codable, Equatable {
+                var start: Estimate
+                var end: Estimate
+            }
+            struct Warning: Codable, Equatable {
+                var code: String
+                var message: String
+            }
 
             var state: [Float]
             var energies: [Float]?
             var steps: Int
             var energy: Float
             var nearest: Nearest?
+            var clippedSteps: Int?
+            var signal: Signal?
+            var warnings: [Warning]?
+
+            enum CodingKeys: String, CodingKey {
+                case state, energies, steps, energy, nearest, signal, warnings
+                case clippedSteps = "clipped_steps"
+            }
         }
 
         var results: [Result]
@@ -44,25 +66,33 @@ import TestSupport
     }
 
     /// A descent of `batch` queries of dimension `dim` and depth `depth` with random numbers (the
-    /// second query stopping early), and nearest memories when `nearest`.
+    /// second query stopping early), and nearest memories when `nearest`, else (drdam) clipped steps,
+    /// signals (noise b + 1, so that the ratio stays finite) and, on every other query, warnings.
     static func outcome(batch: Int, dim: Int, depth: Int, nearest: Bool, values: () -> Float) -> RecallOutcome {
         let steps = (0..<batch).map { $0 == 1 ? max(1, depth - 2) : depth }
         let descent = DescentResult(
             states: Matrix(rows: batch, cols: dim, values: (0..<(batch * dim)).map { _ in values() }),
             energies: Matrix(rows: batch, cols: depth, values: (0..<(batch * depth)).map { _ in values() }),
-            steps: steps, finalEnergies: (0..<batch).map { _ in values() })
+            steps: steps, finalEnergies: (0..<batch).map { _ in values() }, clippedSteps: steps.map { $0 / 2 })
         let ids = ["a", "quote\"d", "slash/and\\back", "ünï\ncode"]
+        let estimates = (0..<(2 * batch)).map { SignalEstimate(s: values(), noise: Float($0 % batch + 1)) }
         return RecallOutcome(
             descent: descent,
             nearest: nearest ? (0..<batch).map { NearestNeighbour(id: ids[$0 % ids.count], index: $0 * 7, distance: values()) } : nil,
+            signal: nearest ? nil : (Array(estimates[..<batch]), Array(estimates[batch...])),
+            warnings: (0..<batch).map { nearest || $0 % 2 == 1 ? [] : Array(RecallWarning.allCases.prefix($0 / 2 + 1)) },
             version: 42)
     }
 
     static func expected(_ outcome: RecallOutcome, trace: Bool) -> Recall {
         let descent = outcome.descent
+        func estimate(_ e: SignalEstimate) -> Recall.Result.Estimate { .init(s: e.s, noise: e.noise, ratio: e.s / e.noise) }
         return Recall(results: (0..<descent.states.rows).map { b in
             Recall.Result(state: descent.states.row(b), energies: trace ? descent.trace(b) : nil, steps: descent.steps[b], energy: descent.finalEnergies[b],
-                          nearest: outcome.nearest.map { Recall.Result.Nearest(id: $0[b].id, index: $0[b].index, distance: $0[b].distance) })
+                          nearest: outcome.nearest.map { Recall.Result.Nearest(id: $0[b].id, index: $0[b].index, distance: $0[b].distance) },
+                          clippedSteps: outcome.signal == nil ? nil : descent.clippedSteps[b],
+                          signal: outcome.signal.map { .init(start: estimate($0.start[b]), end: estimate($0.end[b])) },
+                          warnings: outcome.warnings[b].isEmpty ? nil : outcome.warnings[b].map { .init(code: $0.rawValue, message: $0.message) })
         }, version: outcome.version)
     }
 
@@ -84,6 +114,7 @@ import TestSupport
         #expect(decoded == expected)
         #expect(try JSONDecoder().decode(Recall.self, from: Self.encoder().encode(expected)) == decoded, "the same values as the Codable encoding gives")
         #expect(text.contains("\"energies\"") == trace && text.contains("\"nearest\"") == nearest)
+        #expect(text.contains("\"signal\"") == !nearest && text.contains("\"clipped_steps\"") == !nearest && text.contains("\"warnings\"") == !nearest)
     }
 
     /// With numbers whose shortest form has no exponent and ids with no `/` (which JSONEncoder escapes),
@@ -94,7 +125,8 @@ import TestSupport
             next += 0.25
             return next * (Int(next * 4) % 3 == 0 ? -1 : 1)
         }
-        let rewritten = RecallOutcome(descent: outcome.descent, nearest: outcome.nearest?.map { NearestNeighbour(id: "id \($0.index) \"q\"", index: $0.index, distance: $0.distance) }, version: 9)
+        let rewritten = RecallOutcome(descent: outcome.descent, nearest: outcome.nearest?.map { NearestNeighbour(id: "id \($0.index) \"q\"", index: $0.index, distance: $0.distance) },
+                                      signal: nil, warnings: outcome.warnings, version: 9)
         for trace in [true, false] {
             let text = Self.text { RecallResponse(rewritten, trace: trace).write(to: &$0) }
             #expect(text == String(decoding: try Self.encoder().encode(Self.expected(rewritten, trace: trace)), as: UTF8.self))

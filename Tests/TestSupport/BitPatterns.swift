@@ -12,9 +12,10 @@ extension Array where Element == Double {
 }
 
 extension DescentResult {
-    /// The final states, energy traces and final energies as bit patterns, and the steps: equal only
-    /// when two descents agree bit for bit.
+    /// The final states, energy traces and final energies as bit patterns, and the steps and the steps
+    /// at the clip: equal only when two descents agree bit for bit.
     package var bitPatterns: [[UInt32]] {
-        [states.values.bitPatterns, energies.values.bitPatterns, finalEnergies.bitPatterns, steps.map { UInt32($0) }]
+        [states.values.bitPatterns, energies.values.bitPatterns, finalEnergies.bitPatterns, steps.map { UInt32($0) },
+         clippedSteps.map { UInt32($0) }]
     }
 }

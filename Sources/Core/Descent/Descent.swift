@@ -6,7 +6,8 @@ import Synchronization
 /// x⁽⁰⁾ = q; for t = 0 … depth−1: record E(x⁽ᵗ⁾), then x⁽ᵗ⁺¹⁾ = x⁽ᵗ⁾ − α ∇E(x⁽ᵗ⁾) on the entries that are
 /// not clamped (clamped entries are not touched at all). With a tolerance, a query whose step moved no
 /// entry by `tolerance` or more stops there; the remaining queries are packed together so the products
-/// shrink with the batch. Buffers are allocated once per call.
+/// shrink with the batch. Each query's steps at the model's clip (`EnergyModel.clipped`) are counted.
+/// Buffers are allocated once per call.
 package enum Descent {
     /// Descends from each query of Q [B, D] on `model`, checking `cancellation` before every step.
     /// `tolerances` [B], when given, sets each query's own early-stop tolerance in place of
@@ -35,7 +36,7 @@ package enum Descent {
 
         var result = DescentResult(
             states: queries, energies: Matrix(rows: b, cols: depth), steps: [Int](repeating: depth, count: b),
-            finalEnergies: [Float](repeating: 0, count: b))
+            finalEnergies: [Float](repeating: 0, count: b), clippedSteps: [Int](repeating: 0, count: b))
         guard b > 0 else { return result }
 
         let workspace = model.makeWorkspace(batch: b)
@@ -52,6 +53,7 @@ package enum Descent {
             for r in 0..<rows {
                 let query = active[r]
                 result.energies.values[query * depth + t] = energy.pointer[r]
+                if model.clipped(row: r, in: workspace) { result.clippedSteps[query] += 1 }
                 let xr = x.pointer + r * d, gr = gradient.pointer + r * d
                 var largest: Float = 0
                 for j in 0..<d where !clamp.isClamped(query: query, entry: j, dim: d) {

@@ -9,6 +9,9 @@ package struct DescentResult: Sendable, Equatable {
     package var steps: [Int]
     /// E(x) of each final state [B].
     package var finalEnergies: [Float]
+    /// The steps each query spent at the energy's clip [B] (DrDAM lse: s(x) ≤ ε, zero gradient, the
+    /// state did not move); 0 for models without a clip. At most `steps`.
+    package var clippedSteps: [Int]
 
     /// The trace of query b, E(x⁽⁰⁾) … E(x⁽ˢᵗᵉᵖˢ⁻¹⁾): `steps[b]` entries.
     package func trace(_ b: Int) -> [Float] {
@@ -20,7 +23,8 @@ package struct DescentResult: Sendable, Equatable {
         func rows(_ m: Matrix) -> Matrix {
             Matrix(rows: range.count, cols: m.cols, values: Array(m.values[(range.lowerBound * m.cols)..<(range.upperBound * m.cols)]))
         }
-        return DescentResult(states: rows(states), energies: rows(energies), steps: Array(steps[range]), finalEnergies: Array(finalEnergies[range]))
+        return DescentResult(states: rows(states), energies: rows(energies), steps: Array(steps[range]), finalEnergies: Array(finalEnergies[range]),
+                             clippedSteps: Array(clippedSteps[range]))
     }
 }
 
@@ -31,6 +35,6 @@ extension DescentResult {
             Matrix(rows: matrices.reduce(0) { $0 + $1.rows }, cols: matrices[0].cols, values: matrices.flatMap(\.values))
         }
         self.init(states: rows(parts.map(\.states)), energies: rows(parts.map(\.energies)), steps: parts.flatMap(\.steps),
-                  finalEnergies: parts.flatMap(\.finalEnergies))
+                  finalEnergies: parts.flatMap(\.finalEnergies), clippedSteps: parts.flatMap(\.clippedSteps))
     }
 }

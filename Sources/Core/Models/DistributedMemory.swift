@@ -71,20 +71,28 @@ package struct DistributedMemory: EnergyModel {
         t = accumulator.map { Float($0) }
     }
 
-    /// Buffers for one batch: the pre-activations [batch, Y], one row of scratch [2Y] and the
-    /// gradient's row coefficients.
+    /// Buffers for one batch: the pre-activations [batch, Y], one row of scratch [2Y], the
+    /// gradient's row coefficients and each row's s(x) [batch] at the last evaluation.
     package final class Workspace {
         let h: ScratchBuffer
         let scratch: ScratchBuffer
         let combination: GradientCombination
+        let similarities: ScratchBuffer
         init(batch: Int, y: Int) {
             h = ScratchBuffer(count: batch * y)
             scratch = ScratchBuffer(count: 2 * y)
             combination = GradientCombination(batch: batch)
+            similarities = ScratchBuffer(count: batch)
         }
     }
 
     package func makeWorkspace(batch: Int) -> Workspace { Workspace(batch: batch, y: features.count) }
+
+    /// Whether the last evaluation of row `row` on `workspace` was at the lse clip: s(x) ≤ ε, a flat
+    /// energy and a zero gradient. Never for the `sum` energy.
+    package func clipped(row: Int, in workspace: Workspace) -> Bool {
+        energy == .lse && workspace.similarities.pointer[row] <= eps
+    }
 
     package func evaluate(
         _ x: UnsafePointer<Float>, rows: Int,
@@ -104,6 +112,7 @@ package struct DistributedMemory: EnergyModel {
                     let (s, c) = kernel.contract(
                         h: h + r * y, bias: bias.baseAddress!, y: y, betaSquaredNorm: q, beta: beta, t: t.baseAddress!,
                         scratch: workspace.scratch.pointer)
+                    workspace.similarities.pointer[r] = s
                     let k: Float
                     switch energy {
                     case .lse:

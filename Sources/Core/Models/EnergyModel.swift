@@ -16,9 +16,16 @@ package protocol EnergyModel: Sendable {
         _ x: UnsafePointer<Float>, rows: Int,
         energies: UnsafeMutablePointer<Float>, gradients: UnsafeMutablePointer<Float>?,
         workspace: Workspace)
+
+    /// Whether the last `evaluate` on `workspace` held row `row` at a clip, where the energy is flat and
+    /// the gradient zero (DrDAM's lse energy with s(x) ≤ ε). False for models without a clip.
+    func clipped(row: Int, in workspace: Workspace) -> Bool
 }
 
 extension EnergyModel {
+    /// No clip: every row's gradient is the energy's own.
+    package func clipped(row: Int, in workspace: Workspace) -> Bool { false }
+
     /// The energies E(x_b) [B] of the points [B, D].
     package func energies(_ points: Matrix) throws -> [Float] {
         try evaluate(points, gradients: false).energies

@@ -15,12 +15,13 @@ from .client import (
     Memory,
     Nearest,
     RecallResult,
+    RecallWarning,
     Store,
 )
 from .features import DenseTransform, DistributedSnapshot, Features, StructuredTransform
 
 __all__ = [
     "DenseTransform", "DistributedSnapshot", "Engram", "EngramError", "EnergyResult", "Features", "Memory", "Nearest",
-    "RecallResult", "Store", "StructuredTransform",
+    "RecallResult", "RecallWarning", "Store", "StructuredTransform",
 ]
 __version__ = "0.1.0"

@@ -6,7 +6,8 @@ import io
 import os
 import sys
 import time
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -17,6 +18,7 @@ __all__ = [
     "Store",
     "EngramError",
     "RecallResult",
+    "RecallWarning",
     "Nearest",
     "EnergyResult",
     "Memory",
@@ -128,6 +130,21 @@ class Nearest:
     distance: np.ndarray
 
 
+class RecallWarning(UserWarning):
+    """A recall that may have done nothing useful: :meth:`Store.recall` issues one per warning code
+    the server reported (the codes are in docs/api.md, "Recall warnings"; the per-query codes stay on
+    :attr:`RecallResult.warnings`). Silence them with ``warnings.simplefilter("ignore", RecallWarning)``.
+    """
+
+
+#: What each of the server's recall warning codes means (its own words are in the JSON response).
+RECALL_WARNINGS = {
+    "clipped": "every step was at the lse clip (s(x) <= eps): the energy was flat and the state did not move",
+    "unchanged": "the final state equals the query: the descent did not move it",
+    "signal_below_noise": "s(x) is under its random-feature noise at the query or the result",
+}
+
+
 @dataclass
 class RecallResult:
     """The result of one recall of B queries in a store of dimension D.
@@ -140,6 +157,12 @@ class RecallResult:
         steps: int64 [B], the descent steps each query took.
         nearest: The nearest memories (mrdam), None for drdam.
         version: The store version recalled from.
+        clipped_steps: int64 [B], drdam: the steps each query spent at the lse clip (zero gradient);
+            None for mrdam.
+        signal: float32 [B, 2], drdam: s(x) = <phi(x), T> at the query and at the final state; None for mrdam.
+        noise: float32 [B, 2], drdam: the random-feature noise of those s (their standard deviation
+            over feature seeds, estimated from the features); None for mrdam.
+        warnings: Per query, the warning codes the server reported (``[]``: none), see :class:`RecallWarning`.
     """
 
     states: np.ndarray
@@ -148,6 +171,18 @@ class RecallResult:
     steps: np.ndarray
     nearest: Optional[Nearest]
     version: int
+    clipped_steps: Optional[np.ndarray] = None
+    signal: Optional[np.ndarray] = None
+    noise: Optional[np.ndarray] = None
+    warnings: List[List[str]] = field(default_factory=list)
+
+    @property
+    def signal_to_noise(self) -> Optional[np.ndarray]:
+        """float32 [B, 2], drdam: ``signal / noise`` at the query and at the final state (under 1: noise)."""
+        if self.signal is None or self.noise is None:
+            return None
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return self.signal / self.noise
 
 
 @dataclass
@@ -189,6 +224,46 @@ def _rows(array: ArrayLike, what: str) -> np.ndarray:
     if a.shape[0] == 0:
         raise ValueError(f"{what}: no rows")
     return np.ascontiguousarray(a)
+
+
+def _join(parts: List[RecallResult]) -> RecallResult:
+    """The results of consecutive requests of one recall, as one result (rows in order, the last version)."""
+
+    def rows(arrays: List[Optional[np.ndarray]]) -> Optional[np.ndarray]:
+        return None if arrays[0] is None else np.concatenate(arrays)  # type: ignore[arg-type]
+
+    nearest = None
+    if parts[0].nearest is not None:
+        nearest = Nearest(
+            index=np.concatenate([p.nearest.index for p in parts]),  # type: ignore[union-attr]
+            id=np.concatenate([p.nearest.id for p in parts]),  # type: ignore[union-attr]
+            distance=np.concatenate([p.nearest.distance for p in parts]),  # type: ignore[union-attr]
+        )
+    return RecallResult(
+        states=np.concatenate([p.states for p in parts]),
+        energy=np.concatenate([p.energy for p in parts]),
+        energies=rows([p.energies for p in parts]),
+        steps=np.concatenate([p.steps for p in parts]),
+        nearest=nearest,
+        version=parts[-1].version,
+        clipped_steps=rows([p.clipped_steps for p in parts]),
+        signal=rows([p.signal for p in parts]),
+        noise=rows([p.noise for p in parts]),
+        warnings=[codes for p in parts for codes in p.warnings],
+    )
+
+
+def _warn(result: RecallResult) -> None:
+    """One :class:`RecallWarning` per warning code among the result's queries, saying how many had it."""
+    queries: Dict[str, List[int]] = {}
+    for b, codes in enumerate(result.warnings):
+        for code in codes:
+            queries.setdefault(code, []).append(b)
+    for code, which in queries.items():
+        shown = ", ".join(str(b) for b in which[:8]) + (", ..." if len(which) > 8 else "")
+        meaning = RECALL_WARNINGS.get(code, "see the server's documentation")
+        warnings.warn(f"{code}: {len(which)} of {len(result.warnings)} queries ({shown}): {meaning}",
+                      RecallWarning, stacklevel=3)
 
 
 def _npy(array: np.ndarray) -> bytes:
@@ -619,6 +694,10 @@ class Store:
         More queries than the server takes in one request (its ``max_queries``, or its body limit)
         are sent in several requests and their results joined in order; ``version`` is then the last
         request's.
+
+        A query whose recall may have done nothing (every step at the lse clip, a state that did not
+        move, a signal under the random-feature noise) raises a :class:`RecallWarning` through
+        :func:`warnings.warn`, one per code; the codes stay on ``RecallResult.warnings``.
         """
         q = _rows(queries, "queries")
         masks = None if clamp is None else np.asarray(clamp, dtype=np.bool_)
@@ -627,23 +706,9 @@ class Store:
         for start in range(0, q.shape[0], per):
             part_clamp = masks[start:start + per] if masks is not None and masks.ndim == 2 else masks
             parts.append(self._recall(q[start:start + per], depth, alpha, part_clamp, tolerance, trace))
-        if len(parts) == 1:
-            return parts[0]
-        nearest = None
-        if parts[0].nearest is not None:
-            nearest = Nearest(
-                index=np.concatenate([p.nearest.index for p in parts]),  # type: ignore[union-attr]
-                id=np.concatenate([p.nearest.id for p in parts]),  # type: ignore[union-attr]
-                distance=np.concatenate([p.nearest.distance for p in parts]),  # type: ignore[union-attr]
-            )
-        return RecallResult(
-            states=np.concatenate([p.states for p in parts]),
-            energy=np.concatenate([p.energy for p in parts]),
-            energies=None if parts[0].energies is None else np.concatenate([p.energies for p in parts]),  # type: ignore[misc]
-            steps=np.concatenate([p.steps for p in parts]),
-            nearest=nearest,
-            version=parts[-1].version,
-        )
+        result = parts[0] if len(parts) == 1 else _join(parts)
+        _warn(result)
+        return result
 
     def _recall(
         self, q: np.ndarray, depth: int, alpha: float, clamp: Optional[np.ndarray], tolerance: float, trace: bool
@@ -675,6 +740,10 @@ class Store:
             steps=arrays["steps"],
             nearest=nearest,
             version=int(response.headers.get("Engram-Version", -1)),
+            clipped_steps=arrays["clipped_steps"] if "clipped_steps" in arrays.files else None,
+            signal=arrays["signal"] if "signal" in arrays.files else None,
+            noise=arrays["noise"] if "noise" in arrays.files else None,
+            warnings=[str(codes).split(",") if codes else [] for codes in arrays["warnings"]],
         )
 
     def energy(self, points: ArrayLike, gradients: bool = False) -> EnergyResult:

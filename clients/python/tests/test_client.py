@@ -298,6 +298,16 @@ def assert_recall_equals_json(result: RecallResult, answer: Dict[str, Any], mrda
                                       np.array([r["nearest"]["distance"] for r in results], dtype=np.float32))
     else:
         assert result.nearest is None
+    assert result.warnings == [[w["code"] for w in r.get("warnings", [])] for r in results]
+    if mrdam:
+        assert result.clipped_steps is None and result.signal is None and result.noise is None
+        assert all("signal" not in r and "clipped_steps" not in r for r in results)
+    else:
+        assert result.clipped_steps is not None and result.signal is not None and result.noise is not None
+        np.testing.assert_array_equal(result.clipped_steps, [r["clipped_steps"] for r in results])
+        for name, array in (("s", result.signal), ("noise", result.noise)):
+            np.testing.assert_array_equal(
+                array, np.array([[r["signal"]["start"][name], r["signal"]["end"][name]] for r in results], dtype=np.float32))
 
 
 def test_recall_mrdam_equals_json_and_numpy(server: Any, engram: Engram, store_name: str,

@@ -12,7 +12,10 @@ import Store
 /// Recall: `states` float32 [B, D] (the `.npy`); in the `.npz` also `energy` float32 [B] (the final
 /// states' energies), `energies` float32 [B, depth] (the traces, when `trace`: a query that stopped
 /// early repeats its final energy after `steps` entries), `steps` int64 [B] and, for mrdam, `nearest`
-/// int64 [B] (the nearest memory's row), `nearest_id` unicode [B] and `nearest_distance` float32 [B].
+/// int64 [B] (the nearest memory's row), `nearest_id` unicode [B] and `nearest_distance` float32 [B], for
+/// drdam `clipped_steps` int64 [B], `signal` float32 [B, 2] (s at the query, at the final state) and
+/// `noise` float32 [B, 2] (their noise), and `warnings` unicode [B] (each query's warning codes joined by
+/// commas, "" for none).
 ///
 /// Energy: `energies` float32 [B] (the `.npy`); in the `.npz` also `gradients` float32 [B, D] when asked.
 enum ArrayResponse {
@@ -35,6 +38,13 @@ enum ArrayResponse {
                 arrays.append(("nearest_id", NPYArray.encode(strings: nearest.map(\.id))))
                 arrays.append(("nearest_distance", NPYArray.encode(float32: nearest.map(\.distance), shape: [b])))
             }
+            if let signal = outcome.signal {
+                arrays.append(("clipped_steps", NPYArray.encode(int64: descent.clippedSteps.map(Int64.init), shape: [b])))
+                let pairs = zip(signal.start, signal.end)
+                arrays.append(("signal", NPYArray.encode(float32: pairs.flatMap { [$0.s, $1.s] }, shape: [b, 2])))
+                arrays.append(("noise", NPYArray.encode(float32: pairs.flatMap { [$0.noise, $1.noise] }, shape: [b, 2])))
+            }
+            arrays.append(("warnings", NPYArray.encode(strings: outcome.warnings.map { $0.map(\.rawValue).joined(separator: ",") })))
             return arrays
         }
     }
