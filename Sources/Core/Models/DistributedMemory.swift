@@ -5,7 +5,7 @@ import Foundation
 /// (Ω [Y, D], b [Y]) plus T, whatever the number of memories. With s(x) = ⟨φ(x), T⟩:
 /// - `lse`: Ẽ(x) = −(1/β) log max(s, ε), ∇Ẽ = −J_φᵀ T / (β s) where s > ε and 0 where the clip is active;
 /// - `sum`: Ẽ(x) = −(1/β) s, ∇Ẽ = −J_φᵀ T / β.
-/// A batch costs two products (`RowProducts`: H = √β X Ωᵀ and the back-projection G Ω) plus one feature pass.
+/// A batch costs two products (`FeatureProjection`: H = √β X Ωᵀ and the back-projection G Ω) plus one feature pass.
 package struct DistributedMemory: EnergyModel {
     /// The random features.
     package let features: RandomFeatures
@@ -76,15 +76,19 @@ package struct DistributedMemory: EnergyModel {
     package final class Workspace {
         let h: ScratchBuffer
         let scratch: ScratchBuffer
+        let projection: ScratchBuffer
         let combination: GradientCombination
-        init(batch: Int, y: Int) {
+        init(batch: Int, y: Int, projection: Int) {
             h = ScratchBuffer(count: batch * y)
             scratch = ScratchBuffer(count: 2 * y)
+            self.projection = ScratchBuffer(count: projection)
             combination = GradientCombination(batch: batch)
         }
     }
 
-    package func makeWorkspace(batch: Int) -> Workspace { Workspace(batch: batch, y: features.count) }
+    package func makeWorkspace(batch: Int) -> Workspace {
+        Workspace(batch: batch, y: features.count, projection: features.projection.scratchCount)
+    }
 
     package func evaluate(
         _ x: UnsafePointer<Float>, rows: Int,
@@ -95,7 +99,7 @@ package struct DistributedMemory: EnergyModel {
         let h = workspace.h.pointer
         let rootBeta = beta.squareRoot()
         // Per row: ∇Ẽ = k · J_φᵀ T = k√β · (Ωᵀ g) + k c · x, with k the energy's factor.
-        features.preactivations(x, rows: rows, into: h)
+        features.preactivations(x, rows: rows, into: h, scratch: workspace.projection.pointer)
         t.withUnsafeBufferPointer { t in
             features.bias.withUnsafeBufferPointer { bias in
                 for r in 0..<rows {
@@ -119,9 +123,7 @@ package struct DistributedMemory: EnergyModel {
             }
         }
         guard let g = gradients else { return }
-        features.omega.withUnsafeBufferPointer { w in
-            RowProducts.combine(h, queries: rows, ldp: y, rows: w.baseAddress!, count: y, dim: d, into: g)
-        }
+        features.projection.backProject(h, rows: rows, ldp: y, into: g, scratch: workspace.projection.pointer)
         workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
     }
 }
