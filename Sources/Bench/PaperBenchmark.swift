@@ -15,14 +15,10 @@ package struct PaperBenchmark {
     /// Descent threads (queries split between them).
     let threads: Int
     /// Descent steps per timed run, dense and structured.
-    let denseDepth: Int, structuredDepth: Int
+    let denseDepth = 3, structuredDepth = 300
 
-    package init(scale: Double, repeats: Int, threads: Int, denseDepth: Int = 3, structuredDepth: Int = 300) {
-        self.scale = scale
-        self.repeats = repeats
-        self.threads = threads
-        self.denseDepth = denseDepth
-        self.structuredDepth = structuredDepth
+    package init(scale: Double, repeats: Int, threads: Int) {
+        (self.scale, self.repeats, self.threads) = (scale, repeats, threads)
     }
 
     package func run() throws -> String {
