@@ -126,6 +126,7 @@ examples-pydeps:
 fixtures:
 	python3 Tests/ServerTests/Fixtures/make_fixtures.py
 	python3 Tests/ServerTests/Fixtures/make_drdam_fixtures.py
+	python3 Tests/ServerTests/Fixtures/make_sorf_fixtures.py
 
 clean:
 	rm -rf .build
