@@ -122,10 +122,11 @@ examples-check: build examples-pydeps
 examples-pydeps:
 	@python3 -c "import numpy, requests, matplotlib, sklearn" 2>/dev/null || python3 -m pip install --quiet numpy requests matplotlib scikit-learn
 
-# Regenerates the numpy reference fixtures (needs python3 with numpy).
+# Regenerates the numpy reference fixtures (needs python3 with numpy; the structured ones scipy too).
 fixtures:
 	python3 Tests/ServerTests/Fixtures/make_fixtures.py
 	python3 Tests/ServerTests/Fixtures/make_drdam_fixtures.py
+	python3 Tests/ServerTests/Fixtures/make_sorf_fixtures.py
 
 clean:
 	rm -rf .build

@@ -23,6 +23,18 @@ static inline float reduce_max(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
+/// Lane i of v ↦ lane i ^ h.
+static inline __m256 xor_lanes(__m256 v, int h) {
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_permutevar8x32_ps(v, _mm256_xor_si256(iota, _mm256_set1_epi32(h)));
+}
+
+/// The lanes whose index has bit h set (all ones in each).
+static inline __m256i lane_bit(int h) {
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_and_si256(iota, _mm256_set1_epi32(h)), _mm256_setzero_si256());
+}
+
 #define VM_NAME(x) engram_avx2_##x
 #define VM_F __m256
 #define VM_M __m256i
@@ -42,6 +54,9 @@ static inline float reduce_max(__m256 v) {
 #define VM_EXP Sleef_expf8_u10
 #define VM_REDUCE_ADD reduce_add
 #define VM_REDUCE_MAX reduce_max
+#define VM_XOR_LANES xor_lanes
+#define VM_LANE_BIT lane_bit
 #include "vector_math_loops.h"
 #include "small_batch_loops.h"
+#include "fwht_loops.h"
 #endif

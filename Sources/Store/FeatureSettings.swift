@@ -25,16 +25,10 @@ package struct FeatureSettings: Sendable, Equatable {
         self.transform = transform
     }
 
-    /// The features for states of dimension `dim` and inverse temperature `beta` (generates Ω).
-    /// Throws `StoreError.notImplemented` for structured features (not built on this branch yet).
+    /// The features for states of dimension `dim` and inverse temperature `beta` (generates dense Ω, or
+    /// the structured blocks' row norms and signs).
     package func randomFeatures(dim: Int, beta: Float) throws -> RandomFeatures {
-        switch transform {
-        case .dense:
-            return try RandomFeatures(kind: kernel, dim: dim, count: features, beta: beta, seed: seed, orthogonal: orthogonal)
-        case .structured:
-            // Merge: replace this throw with RandomFeatures(kind:dim:count:beta:seed:orthogonal:transform:) and drop the switch.
-            throw StoreError.notImplemented("structured features are not implemented by this server yet")
-        }
+        try RandomFeatures(kind: kernel, dim: dim, count: features, beta: beta, seed: seed, orthogonal: orthogonal, transform: transform)
     }
 
     /// The numbers of the feature transform a store keeps for states of dimension `dim`, what

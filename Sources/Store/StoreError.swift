@@ -9,12 +9,10 @@ package enum StoreError: Error, Equatable, CustomStringConvertible {
     /// The store cannot serve now: its files failed recovery, the server is still recovering, or the
     /// log cannot be written.
     case unavailable(String)
-    /// The request asks for something this server does not implement (yet).
-    case notImplemented(String)
 
     package var description: String {
         switch self {
-        case .notFound(let message), .conflict(let message), .invalid(let message), .unavailable(let message), .notImplemented(let message): message
+        case .notFound(let message), .conflict(let message), .invalid(let message), .unavailable(let message): message
         }
     }
 }

@@ -30,12 +30,13 @@ package enum StoreModel: Sendable {
         }
     }
 
-    /// Bytes of numbers held: Ξ and its norms (mrdam); Ω, b, T in Double and in Float (drdam).
+    /// Bytes of numbers held: Ξ and its norms (mrdam); the features' own numbers (dense Ω or the
+    /// structured blocks' norms and signs, and b), T in Double and in Float (drdam).
     package var bytes: Int {
         switch self {
         case .exact(let m): 4 * m.count * m.dim + 4 * m.count
         case .distributed(let m):
-            4 * m.features.omega.count + 4 * m.features.bias.count + 12 * m.features.featureCount
+            4 * m.features.storedFloats + 12 * m.features.featureCount
         }
     }
 }

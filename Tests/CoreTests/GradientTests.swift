@@ -37,12 +37,14 @@ import TestSupport
         try checkGradient(model, points: randomMatrix(rows: 4, cols: 5, seed: 2, scale: 0.8))
     }
 
-    @Test(arguments: KernelKind.allCases, EnergyFunction.allCases)
-    func distributed(kind: KernelKind, energy: EnergyFunction) throws {
+    /// Every map and energy, dense and structured (D = 5: P = 8, and Y = 512 + 4 ends in a partial block).
+    @Test(arguments: KernelKind.allCases, energiesAndTransforms)
+    func distributed(kind: KernelKind, setting: (energy: EnergyFunction, transform: FeatureTransform)) throws {
+        let (energy, transform) = setting
         // Small norms keep the exponential maps' features well scaled in Float.
-        let memories = randomMatrix(rows: 6, cols: 4, seed: 3, scale: 0.4)
-        let model = try distributedModel(kind, energy: energy, memories: memories, features: 512, beta: 1.0)
-        try checkGradient(model, points: randomMatrix(rows: 3, cols: 4, seed: 4, scale: 0.4))
+        let memories = randomMatrix(rows: 6, cols: 5, seed: 3, scale: 0.4)
+        let model = try distributedModel(kind, energy: energy, memories: memories, features: 516, beta: 1.0, transform: transform)
+        try checkGradient(model, points: randomMatrix(rows: 3, cols: 5, seed: 4, scale: 0.4))
     }
 
     /// The lse clip on a store that holds memories. At points far from them s = ⟨φ(x), T⟩ ≤ ε: the energy is

@@ -40,15 +40,15 @@ import TestSupport
     /// Clamped entries keep their exact bits, even with a large step, and every free entry moves. The
     /// expected mask is the test's own table `held` [B][D] (the same row for every query, or a different
     /// row per query); the `ClampMask` under test is built from it and never consulted.
-    @Test(arguments: [true, false])
-    func clampedEntriesNeverMove(shared: Bool) throws {
+    @Test(arguments: [true, false], FeatureTransform.allCases)
+    func clampedEntriesNeverMove(shared: Bool, transform: FeatureTransform) throws {
         let held: [[Bool]] = shared
             ? Array(repeating: [true, false, false, true, false], count: 3)
             : [[false, true, false, false, false], [true, false, false, false, true], [false, false, true, true, true]]
         let mask: ClampMask = shared ? .shared(held[0]) : .perQuery(held.flatMap { $0 })
         let queries = randomMatrix(rows: 3, cols: 5, seed: 23, scale: 0.7)
         let exact = try ExactMemory(memories: a, beta: 2)
-        let distributed = try distributedModel(.sincos, energy: .lse, memories: b, features: 256, beta: 1)
+        let distributed = try distributedModel(.sincos, energy: .lse, memories: b, features: 256, beta: 1, transform: transform)
         let results = [
             try Descent.run(exact, queries: queries, parameters: DescentParameters(alpha: 0.7, depth: 40), clamp: mask),
             try Descent.run(distributed, queries: queries, parameters: DescentParameters(alpha: 0.7, depth: 40), clamp: mask),
@@ -72,9 +72,10 @@ import TestSupport
         try expectMonotone(model)
     }
 
-    @Test(arguments: KernelKind.allCases, EnergyFunction.allCases)
-    func distributedEnergyNeverRises(kind: KernelKind, energy: EnergyFunction) throws {
-        let model = try distributedModel(kind, energy: energy, memories: b, features: 256, beta: 1)
+    @Test(arguments: KernelKind.allCases, energiesAndTransforms)
+    func distributedEnergyNeverRises(kind: KernelKind, setting: (energy: EnergyFunction, transform: FeatureTransform)) throws {
+        let (energy, transform) = setting
+        let model = try distributedModel(kind, energy: energy, memories: b, features: 256, beta: 1, transform: transform)
         try expectMonotone(model)
     }
 

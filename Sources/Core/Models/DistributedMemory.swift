@@ -5,7 +5,7 @@ import Foundation
 /// (Ω [Y, D], b [Y]) plus T, whatever the number of memories. With s(x) = ⟨φ(x), T⟩:
 /// - `lse`: Ẽ(x) = −(1/β) log max(s, ε), ∇Ẽ = −J_φᵀ T / (β s) where s > ε and 0 where the clip is active;
 /// - `sum`: Ẽ(x) = −(1/β) s, ∇Ẽ = −J_φᵀ T / β.
-/// A batch costs two products (`RowProducts`: H = √β X Ωᵀ and the back-projection G Ω) plus one feature pass.
+/// A batch costs two products (`FeatureProjection`: H = √β X Ωᵀ and the back-projection G Ω) plus one feature pass.
 package struct DistributedMemory: EnergyModel {
     /// The random features.
     package let features: RandomFeatures
@@ -71,22 +71,26 @@ package struct DistributedMemory: EnergyModel {
         t = accumulator.map { Float($0) }
     }
 
-    /// Buffers for one batch: the pre-activations [batch, Y], one row of scratch [2Y], the
-    /// gradient's row coefficients and each row's s(x) [batch] at the last evaluation.
+    /// Buffers for one batch: the pre-activations [batch, Y], one row of scratch [2Y], the projection's
+    /// own scratch, the gradient's row coefficients and each row's s(x) [batch] at the last evaluation.
     package final class Workspace {
         let h: ScratchBuffer
         let scratch: ScratchBuffer
+        let projection: ScratchBuffer
         let combination: GradientCombination
         let similarities: ScratchBuffer
-        init(batch: Int, y: Int) {
+        init(batch: Int, y: Int, projection: Int) {
             h = ScratchBuffer(count: batch * y)
             scratch = ScratchBuffer(count: 2 * y)
+            self.projection = ScratchBuffer(count: projection)
             combination = GradientCombination(batch: batch)
             similarities = ScratchBuffer(count: batch)
         }
     }
 
-    package func makeWorkspace(batch: Int) -> Workspace { Workspace(batch: batch, y: features.count) }
+    package func makeWorkspace(batch: Int) -> Workspace {
+        Workspace(batch: batch, y: features.count, projection: features.projection.scratchCount)
+    }
 
     /// Whether the last evaluation of row `row` on `workspace` was at the lse clip: s(x) ≤ ε, a flat
     /// energy and a zero gradient. Never for the `sum` energy.
@@ -103,7 +107,7 @@ package struct DistributedMemory: EnergyModel {
         let h = workspace.h.pointer
         let rootBeta = beta.squareRoot()
         // Per row: ∇Ẽ = k · J_φᵀ T = k√β · (Ωᵀ g) + k c · x, with k the energy's factor.
-        features.preactivations(x, rows: rows, into: h)
+        features.preactivations(x, rows: rows, into: h, scratch: workspace.projection.pointer)
         t.withUnsafeBufferPointer { t in
             features.bias.withUnsafeBufferPointer { bias in
                 for r in 0..<rows {
@@ -128,9 +132,7 @@ package struct DistributedMemory: EnergyModel {
             }
         }
         guard let g = gradients else { return }
-        features.omega.withUnsafeBufferPointer { w in
-            RowProducts.combine(h, queries: rows, ldp: y, rows: w.baseAddress!, count: y, dim: d, into: g)
-        }
+        features.projection.backProject(h, rows: rows, ldp: y, into: g, scratch: workspace.projection.pointer)
         workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
     }
 }

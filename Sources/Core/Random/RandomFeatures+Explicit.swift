@@ -16,8 +16,9 @@ extension RandomFeatures {
         self.beta = beta
         self.seed = nil
         self.orthogonal = false
+        self.transform = .dense
         self.kernel = kind.kernel
-        self.omega = omega.values
+        self.projection = DenseProjection(omega: omega.values, dim: omega.cols, count: omega.rows)
         self.bias = kernel.usesBias ? bias : [Float](repeating: 0, count: count)
     }
 }

@@ -1,13 +1,14 @@
 /// The random features of a DrDAM store: Ω [Y, D] with rows ω_i ~ N(0, I_D) (or block-orthogonal),
 /// phases b [Y] ~ U(0, 2π), the inverse temperature β and the feature map, all determined by
-/// (`seed`, `dim`, `count`, `orthogonal`): the same seed gives the same features on every machine, so a
+/// (`seed`, `dim`, `count`, `orthogonal`, `transform`): the same seed gives the same features on every machine, so a
 /// snapshot keeps the seed, not Ω. (Block-orthogonal Ω comes from LAPACK's QR, whose blocked kernels
 /// may round the last bit of a few entries differently on another CPU; on one machine it is exact.)
 ///
 /// Generation (Philox4x32-10 keyed by the seed; counter (c0, c1, c2, 0)):
 /// - Ω[i, j] = Box–Muller normal number j mod 4 of counter (j / 4, i, 0);
 /// - b[i] = 2π · uniform number i mod 4 of counter (i / 4, 0, 1);
-/// - orthogonal rows: see `RandomFeatures+Orthogonal.swift` (streams 2 and 3).
+/// - orthogonal rows: see `RandomFeatures+Orthogonal.swift` (streams 2 and 3);
+/// - structured features (`transform: .structured`) never hold Ω: see `StructuredProjection` (streams 4 to 7).
 package struct RandomFeatures: Sendable {
     /// The feature map.
     package let kind: KernelKind
@@ -21,27 +22,41 @@ package struct RandomFeatures: Sendable {
     package let seed: UInt64?
     /// Whether Ω was generated block-orthogonal.
     package let orthogonal: Bool
-    /// Ω [Y, D], row-major.
-    package let omega: [Float]
+    /// How Ω x and Ωᵀ g are computed: Ω held (dense) or structured transforms.
+    package let transform: FeatureTransform
+    /// The products with Ω (`DenseProjection` or `StructuredProjection`).
+    package let projection: any FeatureProjection
     /// The phases b [Y] (zeros for maps without a phase).
     package let bias: [Float]
     let kernel: any FeatureKernel
 
-    /// Generates the features. Throws for non-positive sizes or β, or a Y·D that overflows Int (how
-    /// large a store may be is the server's limit, checked before this).
-    package init(kind: KernelKind, dim: Int, count: Int, beta: Float, seed: UInt64, orthogonal: Bool = false) throws {
-        try Self.validate(dim: dim, count: count, beta: beta)
+    /// Generates the features. Throws for non-positive sizes or β, a dense Y·D that overflows Int, or
+    /// `orthogonal` with the structured transform (its rows are orthogonal within a block already). How
+    /// large a store may be is the server's limit, checked before this.
+    package init(
+        kind: KernelKind, dim: Int, count: Int, beta: Float, seed: UInt64, orthogonal: Bool = false, transform: FeatureTransform = .dense
+    ) throws {
+        let generator = Philox(seed: seed)
+        switch transform {
+        case .dense:
+            try Self.validate(dim: dim, count: count, beta: beta)
+            let omega = orthogonal
+                ? Self.orthogonalRows(generator, rows: 0..<count, dim: dim)
+                : Self.gaussianRows(generator, rows: 0..<count, dim: dim, stream: 0)
+            projection = DenseProjection(omega: omega, dim: dim, count: count)
+        case .structured:
+            guard !orthogonal else { throw CoreError.parameter("orthogonal is for dense features; structured rows are orthogonal by construction") }
+            try Self.validate(beta: beta)
+            projection = try StructuredProjection(seed: seed, dim: dim, count: count)
+        }
         self.kind = kind
         self.dim = dim
         self.count = count
         self.beta = beta
         self.seed = seed
         self.orthogonal = orthogonal
+        self.transform = transform
         self.kernel = kind.kernel
-        let generator = Philox(seed: seed)
-        omega = orthogonal
-            ? Self.orthogonalRows(generator, rows: 0..<count, dim: dim)
-            : Self.gaussianRows(generator, rows: 0..<count, dim: dim, stream: 0)
         bias = kernel.usesBias ? Self.phases(generator, count: count) : [Float](repeating: 0, count: count)
     }
 
@@ -51,12 +66,24 @@ package struct RandomFeatures: Sendable {
     package static func validate(dim: Int, count: Int, beta: Float) throws {
         guard dim > 0 else { throw CoreError.parameter("dim must be positive, got \(dim)") }
         guard count > 0 else { throw CoreError.parameter("features must be positive, got \(count)") }
-        guard beta.isFinite, beta > 0 else { throw CoreError.parameter("beta must be a positive finite number, got \(beta)") }
+        try validate(beta: beta)
         let (entries, overflow) = count.multipliedReportingOverflow(by: dim)
         guard !overflow, !entries.multipliedReportingOverflow(by: 4).overflow else {
             throw CoreError.parameter("features × dim = \(count) × \(dim) entries of Ω do not fit in memory")
         }
     }
+
+    /// Checks β: positive and finite.
+    static func validate(beta: Float) throws {
+        guard beta.isFinite, beta > 0 else { throw CoreError.parameter("beta must be a positive finite number, got \(beta)") }
+    }
+
+    /// Ω [Y, D] row-major for dense features; empty for structured ones, which never hold Ω
+    /// (`StructuredProjection.materialise(rows:)` computes rows of it).
+    package var omega: [Float] { (projection as? DenseProjection)?.omega ?? [] }
+
+    /// The floats the features hold: Ω or the structured blocks, and b.
+    package var storedFloats: Int { projection.storedFloats + bias.count }
 
     /// F, the length of φ(x) and of T.
     package var featureCount: Int { kernel.multiplicity * count }
@@ -90,12 +117,10 @@ package struct RandomFeatures: Sendable {
         }
     }
 
-    /// Writes the pre-activations H = √β X Ωᵀ [rows, Y] for X [rows, D] (the kernels add the phases).
-    func preactivations(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>) {
-        let y = count
-        omega.withUnsafeBufferPointer { w in
-            RowProducts.scores(x, queries: rows, rows: w.baseAddress!, count: y, dim: dim, alpha: beta.squareRoot(), into: h, lds: y)
-        }
+    /// Writes the pre-activations H = √β X Ωᵀ [rows, Y] for X [rows, D] (the kernels add the phases);
+    /// `scratch` holds `projection.scratchCount` floats.
+    func preactivations(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        projection.project(x, rows: rows, alpha: beta.squareRoot(), into: h, ldh: count, scratch: scratch)
     }
 
     /// φ(x_b) for each row of X [B, D]: a matrix [B, F].
@@ -117,9 +142,10 @@ package struct RandomFeatures: Sendable {
     func forEachFeatureRow(_ x: UnsafePointer<Float>, rows: Int, _ body: (Int, UnsafePointer<Float>) -> Void) {
         let chunk = Swift.min(rows, 256), y = count
         let h = ScratchBuffer(count: chunk * y), phi = ScratchBuffer(count: featureCount), scratch = ScratchBuffer(count: 2 * y)
+        let projectionScratch = ScratchBuffer(count: projection.scratchCount)
         for start in stride(from: 0, to: rows, by: chunk) {
             let n = Swift.min(chunk, rows - start)
-            preactivations(x + start * dim, rows: n, into: h.pointer)
+            preactivations(x + start * dim, rows: n, into: h.pointer, scratch: projectionScratch.pointer)
             bias.withUnsafeBufferPointer { b in
                 for r in 0..<n {
                     let xr = x + (start + r) * dim

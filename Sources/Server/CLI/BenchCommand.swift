@@ -36,6 +36,10 @@ struct BenchCommand: AsyncParsableCommand {
     var duration: Int = 5
     @Option(help: "With --service: the server's --compute-threads (default: its own, one per core).")
     var computeThreads: Int?
+    @Flag(help: "Measure the paper's PINF setting instead (D = 12288, Y = 180000, sincos, 4 queries): dense against structured features, create time, query-steps/s, feature memory, dense against the memory-bandwidth roof.")
+    var paper = false
+    @Option(help: "With --paper: D and Y as a fraction of the paper's (1 = its own; dense Ω takes 8.8 GB at 1).")
+    var paperScale: Double = 1
     @Flag(help: "Measure the numeric JSON codec instead: parse and write MB/s against Foundation's JSONDecoder and JSONEncoder.")
     var codec = false
 
@@ -47,6 +51,12 @@ struct BenchCommand: AsyncParsableCommand {
             guard depth >= 1, repeats >= 1 else { throw CommandFailure("--depth and --repeats must be at least 1") }
             if let threads { BLAS.threads = threads }
             if let vectorBits { VectorMath.vectorBits = vectorBits }
+            if paper {
+                guard paperScale > 0, paperScale <= 4 else { throw CommandFailure("--paper-scale must be in (0, 4]") }
+                let cores = ProcessInfo.processInfo.activeProcessorCount
+                print(try PaperBenchmark(scale: paperScale, repeats: repeats, threads: min(4, max(1, cores))).run())
+                return
+            }
             if small {
                 print(try SmallBatchBenchmark(repeats: repeats, numpyScript: URL(fileURLWithPath: numpyScript)).run())
                 return

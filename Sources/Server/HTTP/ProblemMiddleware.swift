@@ -13,7 +13,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let problem = Self.problem(for: error)
-            if problem.status.code >= 500, problem.status != .serviceUnavailable, problem.status != .notImplemented {
+            if problem.status.code >= 500, problem.status != .serviceUnavailable {
                 context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
             }
             return try problem.response(from: request, context: context)
@@ -29,7 +29,6 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             case .conflict(let detail): return Problem(.conflict, detail)
             case .invalid(let detail): return Problem(.unprocessableContent, detail)
             case .unavailable(let detail): return Problem(.serviceUnavailable, detail)
-            case .notImplemented(let detail): return Problem(.notImplemented, detail)
             }
         case let error as CoreError: return Problem(.unprocessableContent, error.description)
         case let error as NumericJSONError: return Problem(error.kind == .malformed ? .badRequest : .unprocessableContent, error.description)

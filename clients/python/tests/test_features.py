@@ -109,13 +109,8 @@ def test_snapshot_energies_equal_the_servers(engram: Engram, store_name: str, tm
 @pytest.mark.parametrize("kernel", ["sincos", "cos", "exp", "expexp"])
 def test_structured_snapshot_energies_equal_the_servers(engram: Engram, store_name: str, tmp_path: Path,
                                                         kernel: str, energy: str, dim: int) -> None:
-    try:
-        store = engram.create_store(store_name, "drdam", dim=dim, beta=3.0, features=200, seed=0xA4093822299F31D0,
-                                    kernel=kernel, energy=energy, transform="structured")
-    except EngramError as error:
-        if error.status == 501:
-            pytest.skip(f"this server does not implement structured features yet (501: {error.detail})")
-        raise
+    store = engram.create_store(store_name, "drdam", dim=dim, beta=3.0, features=200, seed=0xA4093822299F31D0,
+                                kernel=kernel, energy=energy, transform="structured")
     assert store.info()["transform"] == "structured"
     check_snapshot_against_server(store, tmp_path, dim, energy)
 
