@@ -11,7 +11,7 @@ from typing import Any, Dict, Tuple
 import numpy as np
 import pytest
 
-from engram_client import DistributedSnapshot, Engram, EngramError, Features, Store
+from engram_client import DistributedSnapshot, Engram, Features, Store
 from engram_client.features import philox4x32_10, seed_key
 
 
