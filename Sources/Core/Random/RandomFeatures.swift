@@ -1,13 +1,15 @@
 /// The random features of a DrDAM store: Ω [Y, D] with rows ω_i ~ N(0, I_D) (or block-orthogonal),
 /// phases b [Y] ~ U(0, 2π), the inverse temperature β and the feature map, all determined by
-/// (`seed`, `dim`, `count`, `orthogonal`): the same seed gives the same features on every machine, so a
+/// (`seed`, `dim`, `count`, `orthogonal`, `generator`): the same seed gives the same features on every machine, so a
 /// snapshot keeps the seed, not Ω. (Block-orthogonal Ω comes from LAPACK's QR, whose blocked kernels
 /// may round the last bit of a few entries differently on another CPU; on one machine it is exact.)
 ///
 /// Generation (Philox4x32-10 keyed by the seed; counter (c0, c1, c2, 0)):
-/// - Ω[i, j] = Box–Muller normal number j mod 4 of counter (j / 4, i, 0);
+/// - Ω[i, j] = Box–Muller normal number j mod 4 of counter (j / 4, i, 0), by `generator`'s log, cos and
+///   sin (version 1: Foundation's, `gaussianRows`; version 2: SLEEF's, `normalRows`);
 /// - b[i] = 2π · uniform number i mod 4 of counter (i / 4, 0, 1);
-/// - orthogonal rows: see `RandomFeatures+Orthogonal.swift` (streams 2 and 3).
+/// - orthogonal rows: see `RandomFeatures+Orthogonal.swift` (streams 2 and 3), the same under both
+///   generator versions (their Gaussian rows are drawn by version 1 in Double: the QR costs D times more).
 package struct RandomFeatures: Sendable {
     /// The feature map.
     package let kind: KernelKind
@@ -21,15 +23,19 @@ package struct RandomFeatures: Sendable {
     package let seed: UInt64?
     /// Whether Ω was generated block-orthogonal.
     package let orthogonal: Bool
+    /// How dense Gaussian Ω's entries were computed (version 1 for features over a given Ω).
+    package let generator: FeatureGenerator
     /// Ω [Y, D], row-major.
     package let omega: [Float]
     /// The phases b [Y] (zeros for maps without a phase).
     package let bias: [Float]
     let kernel: any FeatureKernel
 
-    /// Generates the features. Throws for non-positive sizes or β, or a Y·D that overflows Int (how
-    /// large a store may be is the server's limit, checked before this).
-    package init(kind: KernelKind, dim: Int, count: Int, beta: Float, seed: UInt64, orthogonal: Bool = false) throws {
+    /// Generates the features (`generator` is the version new stores get unless given). Throws for
+    /// non-positive sizes or β, or a Y·D that overflows Int (how large a store may be is the server's
+    /// limit, checked before this).
+    package init(kind: KernelKind, dim: Int, count: Int, beta: Float, seed: UInt64, orthogonal: Bool = false,
+                 generator: FeatureGenerator = .current) throws {
         try Self.validate(dim: dim, count: count, beta: beta)
         self.kind = kind
         self.dim = dim
@@ -37,12 +43,15 @@ package struct RandomFeatures: Sendable {
         self.beta = beta
         self.seed = seed
         self.orthogonal = orthogonal
+        self.generator = generator
         self.kernel = kind.kernel
-        let generator = Philox(seed: seed)
-        omega = orthogonal
-            ? Self.orthogonalRows(generator, rows: 0..<count, dim: dim)
-            : Self.gaussianRows(generator, rows: 0..<count, dim: dim, stream: 0)
-        bias = kernel.usesBias ? Self.phases(generator, count: count) : [Float](repeating: 0, count: count)
+        let philox = Philox(seed: seed)
+        omega = switch (orthogonal, generator) {
+        case (true, _): Self.orthogonalRows(philox, rows: 0..<count, dim: dim)
+        case (false, .version1): Self.gaussianRows(philox, rows: 0..<count, dim: dim, stream: 0)
+        case (false, .version2): Self.normalRows(philox, rows: 0..<count, dim: dim, stream: 0)
+        }
+        bias = kernel.usesBias ? Self.phases(philox, count: count) : [Float](repeating: 0, count: count)
     }
 
     /// Checks the sizes and β of features before anything is generated: D and Y positive, the bytes of
@@ -61,8 +70,9 @@ package struct RandomFeatures: Sendable {
     /// F, the length of φ(x) and of T.
     package var featureCount: Int { kernel.multiplicity * count }
 
-    /// Rows `rows` of a matrix of standard normals [rows.count, dim] from one Philox stream, each
-    /// normal rounded once from Double to Float (Ω is made in Float: no Double copy of it is held).
+    /// Rows `rows` of a matrix of standard normals [rows.count, dim] from one Philox stream, by
+    /// generator version 1, each normal rounded once from Double to Float (Ω is made in Float: no
+    /// Double copy of it is held).
     package static func gaussianRows(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32) -> [Float] {
         gaussianRows(generator, rows: rows, dim: dim, stream: stream, as: Float.self)
     }
