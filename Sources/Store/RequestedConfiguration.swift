@@ -21,12 +21,16 @@ package struct RequestedConfiguration: Sendable, Equatable {
     package var eps: Float?
     /// drdam: block-orthogonal features (default false).
     package var orthogonal: Bool?
+    /// drdam: dense Ω's generator version (default the current one). Set only from snapshot metadata
+    /// (a restored store keeps its version), never by a creation request.
+    package var generator: FeatureGenerator?
 
     /// The drdam default number of features.
     package static let defaultFeatures = 4096
 
     package init(kind: StoreKind, dim: Int, beta: Float, energy: EnergyFunction = .lse, kernel: KernelKind? = nil,
-                 features: Int? = nil, seed: UInt64? = nil, eps: Float? = nil, orthogonal: Bool? = nil) {
+                 features: Int? = nil, seed: UInt64? = nil, eps: Float? = nil, orthogonal: Bool? = nil,
+                generator: FeatureGenerator? = nil) {
         self.kind = kind
         self.dim = dim
         self.beta = beta
@@ -36,10 +40,11 @@ package struct RequestedConfiguration: Sendable, Equatable {
         self.seed = seed
         self.eps = eps
         self.orthogonal = orthogonal
+        self.generator = generator
     }
 
     /// The configuration checked and completed: drdam defaults filled in (kernel sincos, 4096 features,
-    /// the kernel's ε, not orthogonal, a random seed when none is given). Throws `StoreError.invalid`
+    /// the kernel's ε, not orthogonal, a random seed when none is given, the current generator version). Throws `StoreError.invalid`
     /// for values out of range or feature fields on an mrdam store. The sizes' upper bounds are the
     /// server's `Limits`, checked by the registry.
     package func resolved() throws -> StoreConfiguration {
@@ -47,14 +52,16 @@ package struct RequestedConfiguration: Sendable, Equatable {
         guard beta.isFinite, beta > 0 else { throw StoreError.invalid("beta must be a positive finite number, got \(beta)") }
         switch kind {
         case .mrdam:
-            let given = [("kernel", kernel != nil), ("features", features != nil), ("seed", seed != nil), ("eps", eps != nil), ("orthogonal", orthogonal != nil)]
+            let given = [("kernel", kernel != nil), ("features", features != nil), ("seed", seed != nil), ("eps", eps != nil), ("orthogonal", orthogonal != nil),
+                         ("generator", generator != nil)]
             if let field = given.first(where: \.1)?.0 { throw StoreError.invalid("'\(field)' applies to drdam stores only") }
             return StoreConfiguration(dim: dim, beta: beta, energy: energy, kind: .mrdam)
         case .drdam:
             let kernel = kernel ?? .sincos
             let settings = FeatureSettings(
                 kernel: kernel, features: features ?? Self.defaultFeatures, seed: seed ?? UInt64.random(in: 0...UInt64.max),
-                eps: eps ?? kernel.defaultEps, orthogonal: orthogonal ?? false)
+                eps: eps ?? kernel.defaultEps, orthogonal: orthogonal ?? false,
+                generator: generator ?? .current)
             do {
                 try RandomFeatures.validate(dim: dim, count: settings.features, beta: beta)
             } catch let error as CoreError {

@@ -3,7 +3,8 @@ import Core
 /// A store's resolved configuration: fixed at creation, every default filled in (a creation request,
 /// `RequestedConfiguration`, is resolved into one once, at the edge). Its JSON (the API's store
 /// description, the log's create record) is one flat object: `kind`, `dim`, `beta`, `energy`, then
-/// for drdam stores `kernel`, `features`, `seed`, `eps`, `orthogonal`.
+/// for drdam stores `kernel`, `features`, `seed`, `eps`, `orthogonal`, and `generator` when it is not 1
+/// (absent means version 1: so records written before it existed, and old stores, keep their bytes).
 package struct StoreConfiguration: Sendable, Equatable {
     /// mrdam, or drdam with its feature settings.
     package enum Kind: Sendable, Equatable {
@@ -42,16 +43,19 @@ package struct StoreConfiguration: Sendable, Equatable {
     }
 
     /// Whether a creation request asks for this configuration: fields it leaves out match whatever
-    /// default this store got, including its random seed.
+    /// default this store got, including its random seed and its generator version.
     package func isSatisfied(by request: RequestedConfiguration) -> Bool {
         var request = request
-        if request.seed == nil, let drdam { request.seed = drdam.seed }
+        if let drdam {
+            request.seed = request.seed ?? drdam.seed
+            request.generator = request.generator ?? drdam.generator
+        }
         return (try? request.resolved()) == self
     }
 }
 
 extension StoreConfiguration: Codable {
-    private enum CodingKeys: String, CodingKey { case kind, dim, beta, energy, kernel, features, seed, eps, orthogonal }
+    private enum CodingKeys: String, CodingKey { case kind, dim, beta, energy, kernel, features, seed, eps, orthogonal, generator }
 
     package init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -64,12 +68,13 @@ extension StoreConfiguration: Codable {
             kind = .drdam(FeatureSettings(
                 kernel: try container.decode(KernelKind.self, forKey: .kernel), features: try container.decode(Int.self, forKey: .features),
                 seed: try container.decode(UInt64.self, forKey: .seed), eps: try container.decode(Float.self, forKey: .eps),
-                orthogonal: try container.decode(Bool.self, forKey: .orthogonal)))
+                orthogonal: try container.decode(Bool.self, forKey: .orthogonal),
+                generator: try container.decodeIfPresent(FeatureGenerator.self, forKey: .generator) ?? .version1))
         }
     }
 
     /// The keys in this order, drdam ones only for drdam stores: the bytes the API and the log have
-    /// always had.
+    /// always had, then `generator` unless it is version 1.
     package func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(storeKind, forKey: .kind)
@@ -82,5 +87,6 @@ extension StoreConfiguration: Codable {
         try container.encode(drdam.seed, forKey: .seed)
         try container.encode(drdam.eps, forKey: .eps)
         try container.encode(drdam.orthogonal, forKey: .orthogonal)
+        if drdam.generator != .version1 { try container.encode(drdam.generator, forKey: .generator) }
     }
 }
