@@ -37,8 +37,18 @@ static inline scalar_sincos scalar_sincos_of(double t) {
 #define NR_LOG Sleef_finz_logd1_u10purecfma
 #define NR_SINCOS scalar_sincos_of
 #define NR_STORE_D(p, d) (*(p) = (d))
+#define NR_STORE_U(p, u) (*(p) = (u))
 #define NR_STORE4(p, a, b, c, d) ((p)[0] = (float)(a), (p)[1] = (float)(b), (p)[2] = (float)(c), (p)[3] = (float)(d))
 #include "normal_rows_loops.h"
+
+void engram_philox_words(int width, uint32_t k0, uint32_t k1, uint32_t c1, uint32_t c2, size_t first, size_t count,
+                         uint32_t *out) {
+#if defined(__x86_64__)
+    if (width == 512) { engram_avx512_philox_words(k0, k1, c1, c2, first, count, out); return; }
+    if (width == 256) { engram_avx2_philox_words(k0, k1, c1, c2, first, count, out); return; }
+#endif
+    engram_scalar_philox_words(k0, k1, c1, c2, first, count, out);
+}
 
 void engram_normal_rows(int width, uint32_t k0, uint32_t k1, uint32_t stream, size_t first_row, size_t rows,
                         size_t dim, float *out) {

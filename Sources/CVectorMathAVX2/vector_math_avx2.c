@@ -64,6 +64,7 @@ static inline float reduce_max(__m256 v) {
 #define NR_LOG Sleef_finz_logd4_u10avx2
 #define NR_SINCOS Sleef_finz_sincosd4_u10avx2
 #define NR_STORE_D _mm256_storeu_pd
+#define NR_STORE_U(p, u) _mm256_storeu_si256((__m256i *)(p), (u))
 #define NR_STORE4 store_interleaved
 
 /// Stores a₀ b₀ c₀ d₀ a₁ … d₃ (each rounded to float) at p: 16 floats.

@@ -49,6 +49,7 @@ static inline __mmask16 tail_mask(size_t remaining) {
 #define NR_LOG Sleef_finz_logd8_u10avx512f
 #define NR_SINCOS Sleef_finz_sincosd8_u10avx512f
 #define NR_STORE_D _mm512_storeu_pd
+#define NR_STORE_U(p, u) _mm512_storeu_si512((p), (u))
 #define NR_STORE4 store_interleaved
 
 /// Stores a₀ b₀ c₀ d₀ a₁ … d₇ (each rounded to float) at p: 32 floats.

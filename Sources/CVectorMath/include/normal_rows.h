@@ -4,6 +4,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// The Philox4x32-10 words that engram_normal_rows starts from: out[4·k + m] = word m of counter
+/// (first + k, c1, c2, 0) keyed by (k0, k1), for k < count (first + count ≤ 2³²).
+void engram_philox_words(int width, uint32_t k0, uint32_t k1, uint32_t c1, uint32_t c2, size_t first, size_t count,
+                         uint32_t *out);
+
 /// Rows of standard normals, as dense Ω's generator version 2 makes them (docs/mathematics.md):
 /// out[r·dim + j] = normal j mod 4 of Philox4x32-10 counter (j / 4, first_row + r, stream, 0) keyed by
 /// (k0, k1), for r < rows and j < dim, rounded once from double to float. The uniforms are

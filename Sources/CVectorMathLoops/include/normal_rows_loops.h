@@ -16,7 +16,8 @@
 /// the low 32 bits of a and b), NR_HI32(a) (a >> 32), NR_LO32(a) (a & 0xFFFFFFFF), NR_WORD_TO_D(a)
 /// (the double of a lane's value < 2³²), NR_SET1_D(x), NR_ADD_D, NR_MUL_D, NR_SQRT_D, NR_LOG(d),
 /// NR_SINCOS(d) (a struct with .x = sin, .y = cos), NR_STORE_D(p, d) (unaligned store of all lanes),
-/// NR_STORE4(p, a, b, c, d) (a₀ b₀ c₀ d₀ a₁ b₁ … each rounded to float: 4·NR_LANES floats at p).
+/// NR_STORE4(p, a, b, c, d) (a₀ b₀ c₀ d₀ a₁ b₁ … each rounded to float: 4·NR_LANES floats at p),
+/// NR_STORE_U(p, u) (unaligned store of all lanes as uint64_t).
 
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +42,18 @@ static inline void VM_NAME(philox)(NR_U c[4], uint32_t k0, uint32_t k1) {
 /// The uniform (w + 0.5) / 2³² of each lane's word w, in (0, 1): exact.
 static inline NR_D VM_NAME(uniform)(NR_U w) {
     return NR_MUL_D(NR_ADD_D(NR_WORD_TO_D(w), NR_SET1_D(0.5)), NR_SET1_D(0x1p-32));
+}
+
+void VM_NAME(philox_words)(uint32_t k0, uint32_t k1, uint32_t c1, uint32_t c2, size_t first, size_t count,
+                           uint32_t *out) {
+    for (size_t begin = 0; begin < count; begin += NR_LANES) {
+        NR_U c[4] = {NR_ADD_U(NR_SET1_U(first + begin), NR_IOTA), NR_SET1_U(c1), NR_SET1_U(c2), NR_SET1_U(0)};
+        VM_NAME(philox)(c, k0, k1);
+        uint64_t words[4][NR_LANES];
+        for (int word = 0; word < 4; word++) NR_STORE_U(words[word], c[word]);
+        for (size_t j = 0; j < 4 * (count - begin < NR_LANES ? count - begin : NR_LANES); j++)
+            out[4 * begin + j] = (uint32_t)words[j % 4][j / 4];
+    }
 }
 
 void VM_NAME(normal_rows)(uint32_t k0, uint32_t k1, uint32_t stream, size_t first_row, size_t rows, size_t dim,
