@@ -14,17 +14,29 @@ extension RandomFeatures {
 
     /// As above, with the vector loops of `width`.
     static func normalRows(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32, threads: Int, width: VectorWidth) -> [Float] {
+        [Float](unsafeUninitializedCapacity: rows.count * dim) { buffer, initialized in
+            normalRows(generator, rows: rows, dim: dim, stream: stream, threads: threads, width: width, into: buffer.baseAddress!)
+            initialized = rows.count * dim
+        }
+    }
+
+    /// As above, written to `out` [rows.count, dim] (the benchmark's reused buffer: the rate of the
+    /// generation without the first touch of fresh memory).
+    package static func normalRows(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32, threads: Int,
+                                   into out: UnsafeMutablePointer<Float>) {
+        normalRows(generator, rows: rows, dim: dim, stream: stream, threads: threads, width: .inUse, into: out)
+    }
+
+    private static func normalRows(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32, threads: Int, width: VectorWidth,
+                                   into out: UnsafeMutablePointer<Float>) {
         precondition(rows.lowerBound >= 0 && rows.upperBound <= 1 << 32 && dim > 0, "normalRows: rows \(rows), dim \(dim)")
         let count = rows.count, parts = Swift.max(1, Swift.min(threads, count))
-        return [Float](unsafeUninitializedCapacity: count * dim) { buffer, initialized in
-            // Each part writes its own rows [begin, end), disjoint from the others'.
-            nonisolated(unsafe) let out = buffer.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let begin = part * count / parts, end = (part + 1) * count / parts
-                engram_normal_rows(Int32(width.bits), generator.key.0, generator.key.1, stream, rows.lowerBound + begin, end - begin, dim,
-                                   out + begin * dim)
-            }
-            initialized = count * dim
+        // Each part writes its own rows [begin, end), disjoint from the others'.
+        nonisolated(unsafe) let out = out
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let begin = part * count / parts, end = (part + 1) * count / parts
+            engram_normal_rows(Int32(width.bits), generator.key.0, generator.key.1, stream, rows.lowerBound + begin, end - begin, dim,
+                               out + begin * dim)
         }
     }
 }
