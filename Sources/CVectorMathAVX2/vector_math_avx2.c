@@ -59,4 +59,37 @@ static inline __m256i lane_bit(int h) {
 #include "vector_math_loops.h"
 #include "small_batch_loops.h"
 #include "fwht_loops.h"
+
+#define NR_LANES 4
+#define NR_U __m256i
+#define NR_D __m256d
+#define NR_SET1_U(x) _mm256_set1_epi64x((long long)(x))
+#define NR_IOTA _mm256_setr_epi64x(0, 1, 2, 3)
+#define NR_ADD_U _mm256_add_epi64
+#define NR_XOR _mm256_xor_si256
+#define NR_MUL32 _mm256_mul_epu32
+#define NR_HI32(a) _mm256_srli_epi64((a), 32)
+#define NR_LO32(a) _mm256_and_si256((a), _mm256_set1_epi64x(0xFFFFFFFFll))
+// 2⁵² + w exactly, by the bits, then minus 2⁵² (exact): the double of a 32-bit word.
+#define NR_WORD_TO_D(a) _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256((a), _mm256_set1_epi64x(0x4330000000000000ll))), _mm256_set1_pd(0x1p52))
+#define NR_SET1_D _mm256_set1_pd
+#define NR_ADD_D _mm256_add_pd
+#define NR_MUL_D _mm256_mul_pd
+#define NR_SQRT_D _mm256_sqrt_pd
+#define NR_LOG Sleef_finz_logd4_u10avx2
+#define NR_SINCOS Sleef_finz_sincosd4_u10avx2
+#define NR_STORE_D _mm256_storeu_pd
+#define NR_STORE_U(p, u) _mm256_storeu_si256((__m256i *)(p), (u))
+#define NR_STORE4 store_interleaved
+
+/// Stores a₀ b₀ c₀ d₀ a₁ … d₃ (each rounded to float) at p: 16 floats.
+static inline void store_interleaved(float *p, __m256d a, __m256d b, __m256d c, __m256d d) {
+    __m128 w = _mm256_cvtpd_ps(a), x = _mm256_cvtpd_ps(b), y = _mm256_cvtpd_ps(c), z = _mm256_cvtpd_ps(d);
+    _MM_TRANSPOSE4_PS(w, x, y, z);
+    _mm_storeu_ps(p, w);
+    _mm_storeu_ps(p + 4, x);
+    _mm_storeu_ps(p + 8, y);
+    _mm_storeu_ps(p + 12, z);
+}
+#include "normal_rows_loops.h"
 #endif

@@ -15,20 +15,26 @@ package struct FeatureSettings: Sendable, Equatable {
     package var orthogonal: Bool
     /// How Ω x is computed: a stored dense Ω, or structured (SORF) blocks that store O(Y) numbers.
     package var transform: FeatureTransform
+    /// How dense Ω's entries are computed: version 1 for stores made before version 2 existed (and when
+    /// not given: a configuration without the field), version 2 for new stores.
+    package var generator: FeatureGenerator
 
-    package init(kernel: KernelKind, features: Int, seed: UInt64, eps: Float, orthogonal: Bool, transform: FeatureTransform = .dense) {
+    package init(kernel: KernelKind, features: Int, seed: UInt64, eps: Float, orthogonal: Bool, transform: FeatureTransform = .dense,
+                 generator: FeatureGenerator = .version1) {
         self.kernel = kernel
         self.features = features
         self.seed = seed
         self.eps = eps
         self.orthogonal = orthogonal
         self.transform = transform
+        self.generator = generator
     }
 
     /// The features for states of dimension `dim` and inverse temperature `beta` (generates dense Ω, or
     /// the structured blocks' row norms and signs).
     package func randomFeatures(dim: Int, beta: Float) throws -> RandomFeatures {
-        try RandomFeatures(kind: kernel, dim: dim, count: features, beta: beta, seed: seed, orthogonal: orthogonal, transform: transform)
+        try RandomFeatures(kind: kernel, dim: dim, count: features, beta: beta, seed: seed, orthogonal: orthogonal, transform: transform,
+                           generator: generator)
     }
 
     /// The numbers of the feature transform a store keeps for states of dimension `dim`, what

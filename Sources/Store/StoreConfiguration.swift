@@ -3,8 +3,9 @@ import Core
 /// A store's resolved configuration: fixed at creation, every default filled in (a creation request,
 /// `RequestedConfiguration`, is resolved into one once, at the edge). Its JSON (the API's store
 /// description, the log's create record) is one flat object: `kind`, `dim`, `beta`, `energy`, then
-/// for drdam stores `kernel`, `features`, `seed`, `eps`, `orthogonal`, and `transform` for structured
-/// features only (absent means dense: a dense store's JSON is what it always was).
+/// for drdam stores `kernel`, `features`, `seed`, `eps`, `orthogonal`, `transform` for structured
+/// features only (absent means dense) and `generator` when it is not 1 (absent means version 1): so a
+/// dense store's JSON, and records written before these existed, keep their bytes.
 package struct StoreConfiguration: Sendable, Equatable {
     /// mrdam, or drdam with its feature settings.
     package enum Kind: Sendable, Equatable {
@@ -43,16 +44,19 @@ package struct StoreConfiguration: Sendable, Equatable {
     }
 
     /// Whether a creation request asks for this configuration: fields it leaves out match whatever
-    /// default this store got, including its random seed.
+    /// default this store got, including its random seed and its generator version.
     package func isSatisfied(by request: RequestedConfiguration) -> Bool {
         var request = request
-        if request.seed == nil, let drdam { request.seed = drdam.seed }
+        if let drdam {
+            request.seed = request.seed ?? drdam.seed
+            request.generator = request.generator ?? drdam.generator
+        }
         return (try? request.resolved()) == self
     }
 }
 
 extension StoreConfiguration: Codable {
-    private enum CodingKeys: String, CodingKey { case kind, dim, beta, energy, kernel, features, seed, eps, orthogonal, transform }
+    private enum CodingKeys: String, CodingKey { case kind, dim, beta, energy, kernel, features, seed, eps, orthogonal, transform, generator }
 
     package init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -66,12 +70,13 @@ extension StoreConfiguration: Codable {
                 kernel: try container.decode(KernelKind.self, forKey: .kernel), features: try container.decode(Int.self, forKey: .features),
                 seed: try container.decode(UInt64.self, forKey: .seed), eps: try container.decode(Float.self, forKey: .eps),
                 orthogonal: try container.decode(Bool.self, forKey: .orthogonal),
-                transform: try container.decodeIfPresent(FeatureTransform.self, forKey: .transform) ?? .dense))
+                transform: try container.decodeIfPresent(FeatureTransform.self, forKey: .transform) ?? .dense,
+                generator: try container.decodeIfPresent(FeatureGenerator.self, forKey: .generator) ?? .version1))
         }
     }
 
-    /// The keys in this order, drdam ones only for drdam stores, `transform` only when not dense: the
-    /// bytes the API and the log have always had.
+    /// The keys in this order, drdam ones only for drdam stores: the bytes the API and the log have
+    /// always had, then `transform` unless dense and `generator` unless version 1.
     package func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(storeKind, forKey: .kind)
@@ -85,5 +90,6 @@ extension StoreConfiguration: Codable {
         try container.encode(drdam.eps, forKey: .eps)
         try container.encode(drdam.orthogonal, forKey: .orthogonal)
         if drdam.transform != .dense { try container.encode(drdam.transform, forKey: .transform) }
+        if drdam.generator != .version1 { try container.encode(drdam.generator, forKey: .generator) }
     }
 }

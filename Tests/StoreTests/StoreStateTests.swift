@@ -53,7 +53,7 @@ import TestSupport
     /// T is the Double sum of the memories' features, and forgetting them all brings it back to zero.
     @Test func drdamSumsAndForgets() throws {
         let config = try RequestedConfiguration(kind: .drdam, dim: 2, beta: 1, features: 32, seed: 5).resolved()
-        #expect(config.kind == .drdam(FeatureSettings(kernel: .sincos, features: 32, seed: 5, eps: 1e-10, orthogonal: false)))
+        #expect(config.kind == .drdam(FeatureSettings(kernel: .sincos, features: 32, seed: 5, eps: 1e-10, orthogonal: false, generator: .version2)))
         let memories = rows([[0.1, 0.2], [0.3, -0.1]])
         var state = try StoreState(configuration: config)
         (state, _) = try state.applying(.add(memories, ids: [], nextID: 1))

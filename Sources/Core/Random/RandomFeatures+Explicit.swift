@@ -1,7 +1,7 @@
 extension RandomFeatures {
     /// Features over a given Ω [Y, D] (`omega`, row-major) and phases b [Y] rather than generated ones:
     /// for references computed elsewhere (numpy's generator) that must use exactly the same features.
-    /// Such features have no `seed` and are not `orthogonal`; `bias` is kept only for maps that use a
+    /// Such features have no `seed`, are not `orthogonal` (and say generator version 1); `bias` is kept only for maps that use a
     /// phase (zeros otherwise, as for generated features). Throws for shapes that do not fit, entries
     /// that are not finite, or the sizes and β that `validate` refuses.
     package init(kind: KernelKind, omega: Matrix, bias: [Float], beta: Float) throws {
@@ -17,6 +17,7 @@ extension RandomFeatures {
         self.seed = nil
         self.orthogonal = false
         self.transform = .dense
+        self.generator = .version1
         self.kernel = kind.kernel
         self.projection = DenseProjection(omega: omega.values, dim: omega.cols, count: omega.rows)
         self.bias = kernel.usesBias ? bias : [Float](repeating: 0, count: count)

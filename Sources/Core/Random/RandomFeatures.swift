@@ -1,14 +1,17 @@
 /// The random features of a DrDAM store: Ω [Y, D] with rows ω_i ~ N(0, I_D) (or block-orthogonal),
 /// phases b [Y] ~ U(0, 2π), the inverse temperature β and the feature map, all determined by
-/// (`seed`, `dim`, `count`, `orthogonal`, `transform`): the same seed gives the same features on every machine, so a
+/// (`seed`, `dim`, `count`, `orthogonal`, `transform`, `generator`): the same seed gives the same features on every machine, so a
 /// snapshot keeps the seed, not Ω. (Block-orthogonal Ω comes from LAPACK's QR, whose blocked kernels
 /// may round the last bit of a few entries differently on another CPU; on one machine it is exact.)
 ///
 /// Generation (Philox4x32-10 keyed by the seed; counter (c0, c1, c2, 0)):
-/// - Ω[i, j] = Box–Muller normal number j mod 4 of counter (j / 4, i, 0);
+/// - Ω[i, j] = Box–Muller normal number j mod 4 of counter (j / 4, i, 0), by `generator`'s log, cos and
+///   sin (version 1: Foundation's, `gaussianRows`; version 2: SLEEF's, `normalRows`);
 /// - b[i] = 2π · uniform number i mod 4 of counter (i / 4, 0, 1);
-/// - orthogonal rows: see `RandomFeatures+Orthogonal.swift` (streams 2 and 3);
-/// - structured features (`transform: .structured`) never hold Ω: see `StructuredProjection` (streams 4 to 7).
+/// - orthogonal rows: see `RandomFeatures+Orthogonal.swift` (streams 2 and 3), the same under both
+///   generator versions (their Gaussian rows are drawn by version 1 in Double: the QR costs D times more);
+/// - structured features (`transform: .structured`) never hold Ω: see `StructuredProjection` (streams 4 to 7;
+///   the generator version does not apply to them).
 package struct RandomFeatures: Sendable {
     /// The feature map.
     package let kind: KernelKind
@@ -24,25 +27,32 @@ package struct RandomFeatures: Sendable {
     package let orthogonal: Bool
     /// How Ω x and Ωᵀ g are computed: Ω held (dense) or structured transforms.
     package let transform: FeatureTransform
+    /// How dense Gaussian Ω's entries were computed (version 1 for features over a given Ω; structured
+    /// features carry it but do not use it).
+    package let generator: FeatureGenerator
     /// The products with Ω (`DenseProjection` or `StructuredProjection`).
     package let projection: any FeatureProjection
     /// The phases b [Y] (zeros for maps without a phase).
     package let bias: [Float]
     let kernel: any FeatureKernel
 
-    /// Generates the features. Throws for non-positive sizes or β, a dense Y·D that overflows Int, or
-    /// `orthogonal` with the structured transform (its rows are orthogonal within a block already). How
-    /// large a store may be is the server's limit, checked before this.
+    /// Generates the features (`generator` is the version new stores get unless given). Throws for
+    /// non-positive sizes or β, a dense Y·D that overflows Int, or `orthogonal` with the structured
+    /// transform (its rows are orthogonal within a block already). How large a store may be is the
+    /// server's limit, checked before this.
     package init(
-        kind: KernelKind, dim: Int, count: Int, beta: Float, seed: UInt64, orthogonal: Bool = false, transform: FeatureTransform = .dense
+        kind: KernelKind, dim: Int, count: Int, beta: Float, seed: UInt64, orthogonal: Bool = false,
+        transform: FeatureTransform = .dense, generator: FeatureGenerator = .current
     ) throws {
-        let generator = Philox(seed: seed)
+        let philox = Philox(seed: seed)
         switch transform {
         case .dense:
             try Self.validate(dim: dim, count: count, beta: beta)
-            let omega = orthogonal
-                ? Self.orthogonalRows(generator, rows: 0..<count, dim: dim)
-                : Self.gaussianRows(generator, rows: 0..<count, dim: dim, stream: 0)
+            let omega = switch (orthogonal, generator) {
+            case (true, _): Self.orthogonalRows(philox, rows: 0..<count, dim: dim)
+            case (false, .version1): Self.gaussianRows(philox, rows: 0..<count, dim: dim, stream: 0)
+            case (false, .version2): Self.normalRows(philox, rows: 0..<count, dim: dim, stream: 0)
+            }
             projection = DenseProjection(omega: omega, dim: dim, count: count)
         case .structured:
             guard !orthogonal else { throw CoreError.parameter("orthogonal is for dense features; structured rows are orthogonal by construction") }
@@ -56,8 +66,9 @@ package struct RandomFeatures: Sendable {
         self.seed = seed
         self.orthogonal = orthogonal
         self.transform = transform
+        self.generator = generator
         self.kernel = kind.kernel
-        bias = kernel.usesBias ? Self.phases(generator, count: count) : [Float](repeating: 0, count: count)
+        bias = kernel.usesBias ? Self.phases(philox, count: count) : [Float](repeating: 0, count: count)
     }
 
     /// Checks the sizes and β of features before anything is generated: D and Y positive, the bytes of
@@ -88,8 +99,9 @@ package struct RandomFeatures: Sendable {
     /// F, the length of φ(x) and of T.
     package var featureCount: Int { kernel.multiplicity * count }
 
-    /// Rows `rows` of a matrix of standard normals [rows.count, dim] from one Philox stream, each
-    /// normal rounded once from Double to Float (Ω is made in Float: no Double copy of it is held).
+    /// Rows `rows` of a matrix of standard normals [rows.count, dim] from one Philox stream, by
+    /// generator version 1, each normal rounded once from Double to Float (Ω is made in Float: no
+    /// Double copy of it is held).
     package static func gaussianRows(_ generator: Philox, rows: Range<Int>, dim: Int, stream: UInt32) -> [Float] {
         gaussianRows(generator, rows: rows, dim: dim, stream: stream, as: Float.self)
     }

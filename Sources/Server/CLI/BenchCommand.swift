@@ -42,10 +42,20 @@ struct BenchCommand: AsyncParsableCommand {
     var paperScale: Double = 1
     @Flag(help: "Measure the numeric JSON codec instead: parse and write MB/s against Foundation's JSONDecoder and JSONEncoder.")
     var codec = false
+    @Flag(help: "Measure dense Ω's generation instead: entries/s on 1 thread and all cores (version 1 beside it), and the create time of a PINF-sized Ω (D 12288, --omega-features rows: 8.8 GB at 180000).")
+    var omega = false
+    @Option(help: "With --omega: the rows Y of the dense Ω created (D 12288).")
+    var omegaFeatures: Int = 180_000
 
     func run() async throws {
         if codec { return try await Self.printing { try CodecBenchmark(repeats: repeats, writeEnergyResponse: Self.writeEnergyResponse).run() } }
         if service { return try await Self.printing { try await ServiceBenchmark(duration: duration, serveArguments: computeThreads.map { ["--compute-threads", "\($0)"] } ?? []).run() } }
+        if omega {
+            guard repeats >= 1, omegaFeatures >= 1, omegaFeatures <= 1 << 24 else {
+                throw ValidationError("--repeats must be at least 1 and --omega-features in 1…16777216")
+            }
+            return try await Self.printing { try OmegaBenchmark(repeats: repeats, createFeatures: omegaFeatures).run() }
+        }
         if durability { return try await Self.printing { try await DurabilityBenchmark(parent: URL(fileURLWithPath: data)).run() } }
         try CommandFailure.reporting(command: "bench") {
             guard depth >= 1, repeats >= 1 else { throw CommandFailure("--depth and --repeats must be at least 1") }

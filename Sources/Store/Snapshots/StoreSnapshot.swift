@@ -9,7 +9,9 @@ import Foundation
 /// - drdam: `T` F64 [F], the Double accumulator (so a restart is bit-exact), and `count` I64 [].
 /// `__metadata__` holds, as strings: `format` ("engram-store"), `format_version`, `name`, the
 /// configuration (`kind`, `dim`, `beta`, `energy`; drdam also `kernel`, `features`, `seed`, `eps`,
-/// `orthogonal`, and `transform` for structured features only: absent means dense), `version`, `next_id`, `sequence` (the last log record applied), `created`
+/// `orthogonal`, `transform` for structured features only (absent means dense), and `generator`, dense
+/// Ω's generator version, when it is not 1: absent means 1), `version`, `next_id`, `sequence` (the last
+/// log record applied), `created`
 /// (ISO 8601) and `engram_crc32`, a CRC32 of the other metadata entries (sorted `key=value` lines)
 /// followed by the tensors' bytes in the order above, so that a flipped byte anywhere is caught and
 /// the file may lay its tensors out in any order (as Python's `safetensors` does when it saves again).
@@ -173,8 +175,13 @@ package enum StoreSnapshot {
                   let eps = Float(try field("eps")), let orthogonal = Bool(try field("orthogonal")),
                   let transform = FeatureTransform(rawValue: metadata["transform"] ?? FeatureTransform.dense.rawValue)
             else { throw LogFormatError("the drdam configuration in the metadata is not valid") }
+            // Snapshots written before generator version 2 have no `generator`: they keep version 1.
+            let generatorField = metadata["generator"] ?? "1"
+            guard let generator = Int(generatorField).flatMap(FeatureGenerator.init(rawValue:)) else {
+                throw LogFormatError("generator must be one of \(FeatureGenerator.allCases.map { String($0.rawValue) }.joined(separator: ", ")), got '\(generatorField)'")
+            }
             request = RequestedConfiguration(kind: kind, dim: dim, beta: beta, energy: energy, kernel: kernel, features: features, seed: seed, eps: eps,
-                                             orthogonal: orthogonal, transform: transform)
+                                             orthogonal: orthogonal, transform: transform, generator: generator)
         }
         do {
             return try request.resolved()
@@ -201,6 +208,7 @@ package enum StoreSnapshot {
             out["eps"] = String(drdam.eps)
             out["orthogonal"] = String(drdam.orthogonal)
             if drdam.transform != .dense { out["transform"] = drdam.transform.rawValue }
+            if drdam.generator != .version1 { out["generator"] = String(drdam.generator.rawValue) }
         }
         return out
     }

@@ -20,6 +20,12 @@ seed (low word first), counters (c0, c1, c2, 0):
 Uniforms are (w + 0.5) / 2³² for each 32-bit output word w; Box–Muller maps (u₀, u₁, u₂, u₃) to
 r₀ cos 2πu₁, r₀ sin 2πu₁, r₁ cos 2πu₃, r₁ sin 2πu₃ with rᵢ = √(−2 ln u₂ᵢ), all in float64.
 
+A configuration's ``generator`` (absent = 1) says whose log, cos and sin evaluated that formula for
+dense Ω: version 1 (stores made before version 2) Foundation's, version 2 SLEEF's (vectorised C).
+Both are within about one float64 ulp of the exact value, so numpy's float64 evaluation here gives
+either version's float32 Ω up to one float32 ulp, in rare entries (none in millions checked); the
+energies agree with the server's to float32 rounding all the same.
+
 The server computes in float32; this module computes in float64 from the same float32 Ω, b, β and
 T, so its answers are what the server's float32 arithmetic approximates (the two agree to float32
 rounding: energies within ~4e-7 at |E| ≤ 0.6 in the tests, tests/test_features.py).
@@ -45,6 +51,8 @@ _MASK32 = 0xFFFFFFFF
 
 TRANSFORMS = ("dense", "structured")
 """How Ω x is computed, as a configuration's ``transform`` names it (absent: dense)."""
+GENERATORS = (1, 2)
+"""Dense Ω's generator versions (a configuration's ``generator``; absent means 1)."""
 
 KERNELS = ("sincos", "cos", "exp", "expexp")
 """The feature maps, as a configuration's ``kernel`` names them."""
@@ -115,7 +123,8 @@ def gaussian_rows(key: Tuple[int, int], rows: range, dim: int, stream: int) -> n
 
 
 def gaussian_omega(seed: int, count: int, dim: int) -> np.ndarray:
-    """Dense Gaussian Ω, float32 [count, dim] (stream 0), made a chunk of rows at a time."""
+    """Dense Gaussian Ω, float32 [count, dim] (stream 0), made a chunk of rows at a time: either
+    generator version's Ω up to one float32 ulp in rare entries (see the module's docstring)."""
     key = seed_key(seed)
     out = np.empty((count, dim), dtype=np.float32)
     step = max(1, _NORMALS_PER_CHUNK // dim)
@@ -294,6 +303,14 @@ def _field(config: Mapping[str, Any], key: str) -> Any:
     return config[key]
 
 
+def _generator(config: Mapping[str, Any]) -> int:
+    """The configuration's ``generator``, 1 when absent (stores made before version 2)."""
+    value = config.get("generator", 1)
+    if isinstance(value, bool) or value not in GENERATORS + tuple(str(v) for v in GENERATORS):
+        raise ValueError(f"'generator' must be one of {', '.join(map(str, GENERATORS))}, got {value!r}")
+    return int(value)  # snapshot metadata holds strings
+
+
 def _boolean(value: Any, key: str) -> bool:
     if isinstance(value, bool):
         return value
@@ -316,13 +333,17 @@ class Features:
         kernel: the map's name; count: Y; dim: D; beta: β (the float32 value the server uses, as a
         Python float); transform: the products with Ω (``DenseTransform``: ``.omega`` [Y, D] float32, or
         ``StructuredTransform``);
-        bias: b [Y] float32 (zeros for the maps without a phase).
+        bias: b [Y] float32 (zeros for the maps without a phase); generator: dense Ω's generator
+        version (1 or 2) of the configuration it was made from.
     """
 
-    def __init__(self, kernel: str, transform: "Transform", bias: np.ndarray, beta: float) -> None:
+    def __init__(self, kernel: str, transform: "Transform", bias: np.ndarray, beta: float, generator: int = 2) -> None:
         if kernel not in KERNELS:
             raise ValueError(f"unknown kernel '{kernel}': one of {', '.join(KERNELS)}")
+        if generator not in GENERATORS:
+            raise ValueError(f"unknown generator {generator!r}: one of {', '.join(map(str, GENERATORS))}")
         self.kernel = kernel
+        self.generator = generator
         self.transform = transform
         self.count, self.dim = transform.count, transform.dim
         self.bias = np.asarray(bias, dtype=np.float32)
@@ -336,7 +357,8 @@ class Features:
         answers (``Store.info()``), or a snapshot's metadata (the same keys, values as strings).
 
         Raises:
-            ValueError: not a drdam configuration, or a field missing or out of range.
+            ValueError: not a drdam configuration, or a field missing or out of range (``generator``
+                other than 1, 2 or absent included).
             ValueError: also for a ``transform`` other than ``"dense"`` (the default, when absent) and
                 ``"structured"``, or structured features asked to be orthogonal.
         """
@@ -354,11 +376,12 @@ class Features:
         orthogonal = _boolean(config.get("orthogonal", False), "orthogonal")
         if orthogonal and transform == "structured":
             raise ValueError("orthogonal applies to dense features; structured features are orthogonal within each block")
+        generator = _generator(config)
         beta = float(np.float32(_field(config, "beta")))
         bias = phases(seed, count) if kernel in ("sincos", "cos") else np.zeros(count, dtype=np.float32)
         products: Transform = (StructuredTransform.from_seed(seed, count, dim) if transform == "structured"
                                else DenseTransform.from_seed(seed, count, dim, orthogonal))
-        return cls(kernel, products, bias, beta)
+        return cls(kernel, products, bias, beta, generator)
 
     @property
     def omega(self) -> np.ndarray:

@@ -70,6 +70,21 @@ def test_configuration_errors() -> None:
         Features.from_configuration({k: v for k, v in config.items() if k != "features"})
 
 
+def test_generator_versions() -> None:
+    """``generator`` absent is version 1 (stores made before version 2); 1 and 2, as numbers (the API)
+    or strings (snapshot metadata), evaluate the same Box–Muller formula; anything else is refused."""
+    config: Dict[str, Any] = {"kind": "drdam", "dim": 5, "beta": 1, "features": 8, "seed": 1, "kernel": "sincos"}
+    assert Features.from_configuration(config).generator == 1
+    omega = Features.from_configuration(config).omega
+    for value, version in [(1, 1), ("1", 1), (2, 2), ("2", 2)]:
+        features = Features.from_configuration({**config, "generator": value})
+        assert features.generator == version
+        np.testing.assert_array_equal(features.omega, omega)
+    for value in [0, 3, "3", "two", True, 2.5, None]:
+        with pytest.raises(ValueError, match="generator"):
+            Features.from_configuration({**config, "generator": value})
+
+
 # -- against the server ----------------------------------------------------------------------------------
 
 
@@ -125,6 +140,8 @@ def check_snapshot_against_server(store: Store, tmp_path: Path, dim: int, energy
     store.add(memories[:1])
     one = snapshot_of(store, tmp_path / "one.safetensors")
     assert one.count == 1 and one.metadata["name"] == store.name
+    # A new store's dense Ω is generator version 2 (the server's vectorised C), in the API and the snapshot.
+    assert store.info()["generator"] == 2 and one.metadata["generator"] == "2" and one.features.generator == 2
     expected = one.features.phi(memories[0])[0]
     np.testing.assert_allclose(one.t, expected, rtol=0, atol=PHI_ATOL * np.abs(expected).max())
 
