@@ -77,14 +77,20 @@ package struct DistributedMemory: EnergyModel {
         let h: ScratchBuffer
         let scratch: ScratchBuffer
         let combination: GradientCombination
-        init(batch: Int, y: Int) {
+        /// The threads the products run on.
+        let threads: Int
+        init(batch: Int, y: Int, threads: Int) {
             h = ScratchBuffer(count: batch * y)
             scratch = ScratchBuffer(count: 2 * y)
             combination = GradientCombination(batch: batch)
+            self.threads = threads
         }
     }
 
-    package func makeWorkspace(batch: Int) -> Workspace { Workspace(batch: batch, y: features.count) }
+    /// Ω's bytes, 4·Y·D.
+    package var productBytes: Int { 4 * features.count * dim }
+
+    package func makeWorkspace(batch: Int, productThreads: Int) -> Workspace { Workspace(batch: batch, y: features.count, threads: productThreads) }
 
     package func evaluate(
         _ x: UnsafePointer<Float>, rows: Int,
@@ -95,7 +101,7 @@ package struct DistributedMemory: EnergyModel {
         let h = workspace.h.pointer
         let rootBeta = beta.squareRoot()
         // Per row: ∇Ẽ = k · J_φᵀ T = k√β · (Ωᵀ g) + k c · x, with k the energy's factor.
-        features.preactivations(x, rows: rows, into: h)
+        features.preactivations(x, rows: rows, into: h, threads: workspace.threads)
         t.withUnsafeBufferPointer { t in
             features.bias.withUnsafeBufferPointer { bias in
                 for r in 0..<rows {
@@ -120,7 +126,7 @@ package struct DistributedMemory: EnergyModel {
         }
         guard let g = gradients else { return }
         features.omega.withUnsafeBufferPointer { w in
-            RowProducts.combine(h, queries: rows, ldp: y, rows: w.baseAddress!, count: y, dim: d, into: g)
+            RowProducts.combine(h, queries: rows, ldp: y, rows: w.baseAddress!, count: y, dim: d, into: g, threads: workspace.threads)
         }
         workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
     }

@@ -90,11 +90,12 @@ package struct RandomFeatures: Sendable {
         }
     }
 
-    /// Writes the pre-activations H = √β X Ωᵀ [rows, Y] for X [rows, D] (the kernels add the phases).
-    func preactivations(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>) {
+    /// Writes the pre-activations H = √β X Ωᵀ [rows, Y] for X [rows, D] (the kernels add the phases), on
+    /// `threads` threads.
+    func preactivations(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>, threads: Int = 1) {
         let y = count
         omega.withUnsafeBufferPointer { w in
-            RowProducts.scores(x, queries: rows, rows: w.baseAddress!, count: y, dim: dim, alpha: beta.squareRoot(), into: h, lds: y)
+            RowProducts.scores(x, queries: rows, rows: w.baseAddress!, count: y, dim: dim, alpha: beta.squareRoot(), into: h, lds: y, threads: threads)
         }
     }
 
