@@ -209,13 +209,14 @@ import TestSupport
         }
     }
 
-    /// Starts a recall of `maxBatch` queries (so never batched) that computes until the returned
-    /// cancellation fires: with it in flight, the recalls that follow are batched rather than run at
-    /// once as a lone client's are. It is counted in the metrics as a batch of one request.
+    /// Starts a one-query recall (alone in the batcher, so it runs at once) that computes until the
+    /// returned cancellation fires: with it in flight, the recalls that follow are batched rather than
+    /// run at once as a lone client's are. It is counted in the metrics as a batch of one request. One
+    /// query keeps its energy trace [1, depth] to 400 MB (a full batch of 32 would hold 12.8 GB).
     static func holdInFlight<C>(_ batcher: RecallBatcher<C>, store: MemoryStore) async throws -> Cancellation {
         let cancellation = Cancellation()
         Task {
-            _ = try? await batcher.recall(store: store, state: store.state, queries: randomQueries(batcher.maxBatch, seed: 99),
+            _ = try? await batcher.recall(store: store, state: store.state, queries: randomQueries(1, seed: 99),
                                           parameters: DescentParameters(alpha: 0.01, depth: 100_000_000), clamp: .none, cancellation: cancellation)
         }
         await batcher.inFlight.wait(forAtLeast: 1)
