@@ -10,6 +10,9 @@ final class BenchServer {
     private(set) var base = ""
     /// The port it listens on.
     private(set) var port = 0
+    /// The memories [1000, D] both stores hold, and their β.
+    static let memories = Benchmark.data(rows: 1000, cols: ServiceBenchmark.dim, stream: 1)
+    static let beta: Float = 0.05
 
     /// Starts the server on `data` with `arguments` and waits for it to say where it listens.
     init(data: URL, arguments: [String]) throws {
@@ -45,10 +48,10 @@ final class BenchServer {
             if (try? send("GET", "/readyz")) == 200 { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let memories = Benchmark.data(rows: 1000, cols: ServiceBenchmark.dim, stream: 1)
+        let memories = Self.memories
         let rows = (0..<memories.rows).map { memories.row($0).map(Double.init) }
-        for (name, configuration) in [("mrdam", ["kind": "mrdam", "dim": ServiceBenchmark.dim, "beta": 0.05] as [String: Any]),
-                                      ("drdam", ["kind": "drdam", "dim": ServiceBenchmark.dim, "beta": 0.05, "kernel": "sincos", "features": 4096, "seed": 7])] {
+        for (name, configuration) in [("mrdam", ["kind": "mrdam", "dim": ServiceBenchmark.dim, "beta": Double(Self.beta)] as [String: Any]),
+                                      ("drdam", ["kind": "drdam", "dim": ServiceBenchmark.dim, "beta": Double(Self.beta), "kernel": "sincos", "features": 4096, "seed": 7])] {
             for (method, path, body) in [("PUT", "/v1/stores/\(name)", configuration), ("POST", "/v1/stores/\(name)/memories", ["memories": rows])] {
                 let status = try send(method, path, body)
                 guard (200..<300).contains(status) else { throw BenchFailure("\(method) \(path) answered \(status)") }

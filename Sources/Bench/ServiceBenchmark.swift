@@ -1,3 +1,4 @@
+import Core
 import Formats
 import Foundation
 
@@ -12,7 +13,7 @@ package struct ServiceBenchmark {
     let serveArguments: [String]
 
     static let connections = [1, 16, 64]
-    static let dim = 784
+    static let dim = 784, depth = 10
 
     /// One figure: requests/s and latency percentiles, with the responses that were not 2xx.
     struct Load {
@@ -36,6 +37,8 @@ package struct ServiceBenchmark {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let bodies = try Self.writeBodies(in: scratch)
         var ceiling: [Int: Double] = [:]
+        // requests/s by [store, codec, batching, connections].
+        var rates: [String: Double] = [:]
         for batching in [true, false] {
             let server = try BenchServer(data: scratch.appendingPathComponent(batching ? "on" : "off"),
                                          arguments: serveArguments + ["--batch-delay", batching ? "300" : "0"])
@@ -49,9 +52,10 @@ package struct ServiceBenchmark {
             for store in ["mrdam", "drdam"] {
                 for (codec, script) in [("json", bodies.json), ("npy", bodies.npy)] {
                     for c in Self.connections {
-                        let load = try Self.load(wrk: wrk, url: server.base + "/v1/stores/\(store)/recall" + (codec == "npy" ? "?depth=10" : ""),
+                        let load = try Self.load(wrk: wrk, url: server.base + "/v1/stores/\(store)/recall" + (codec == "npy" ? "?depth=\(Self.depth)" : ""),
                                                  script: script, connections: c, duration: duration)
                         let size = store == "mrdam" ? "K=1000" : "Y=4096"
+                        rates["\(store) \(codec) \(batching) \(c)"] = load.requestsPerSecond
                         lines.append(["\(store) \(size)".padded(16), codec.padded(6), (batching ? "on" : "off").padded(9), "\(c)".padded(6),
                                       String(format: "%.0f", load.requestsPerSecond).padded(11), load.p50.padded(9), load.p99.padded(9),
                                       "\(load.failures)"].joined(separator: " "))
@@ -60,14 +64,37 @@ package struct ServiceBenchmark {
             }
         }
         lines.append("ceiling: GET /healthz " + Self.connections.map { "\($0) conns \(String(format: "%.0f", ceiling[$0] ?? 0))/s" }.joined(separator: ", "))
+        for store in ["mrdam", "drdam"] {
+            let ratios = ["json", "npy"].map { codec in
+                "\(codec) " + String(format: "%.2f×", (rates["\(store) \(codec) true 64"] ?? 0) / (rates["\(store) \(codec) false 64"] ?? .infinity))
+            }
+            lines.append("batching on / off at 64 conns, \(store): " + ratios.joined(separator: ", "))
+        }
+        let inProcess = try Self.inProcessQuerySteps()
+        for codec in ["json", "npy"] {
+            let served = (rates["mrdam \(codec) true 16"] ?? 0) * Double(Self.depth)
+            lines.append("mrdam K=1000, 16 conns, \(codec), batching on: \(String(format: "%.0f", served)) query-steps/s; in-process Descent.run at B = 16 on "
+                         + "\(ProcessInfo.processInfo.activeProcessorCount) threads: \(String(format: "%.0f", inProcess)); ratio \(String(format: "%.2f", served / inProcess))")
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// Query-steps per second of `Descent.run` at B = 16, depth 10, on every core, on the mrdam store's
+    /// model (`BenchServer`'s memories and β), the best of five descents.
+    private static func inProcessQuerySteps() throws -> Double {
+        let model = try ExactMemory(memories: BenchServer.memories, beta: BenchServer.beta)
+        let queries = Benchmark.data(rows: 16, cols: dim, stream: 2)
+        let parameters = DescentParameters(depth: depth), threads = ProcessInfo.processInfo.activeProcessorCount
+        _ = try Descent.run(model, queries: queries, parameters: parameters, threads: threads)
+        let seconds = try Stopwatch.fastest(5) { _ = try Descent.run(model, queries: queries, parameters: parameters, threads: threads) }
+        return Double(queries.rows * depth) / seconds
     }
 
     /// The wrk scripts posting one query as JSON and as `.npy` (asking for a `.npy` answer).
     private static func writeBodies(in directory: URL) throws -> (json: URL, npy: URL) {
         let query = Benchmark.data(rows: 1, cols: dim, stream: 2).values
         let json = directory.appendingPathComponent("query.json"), npy = directory.appendingPathComponent("query.npy")
-        try JSONSerialization.data(withJSONObject: ["queries": [query.map(Double.init)], "depth": 10]).write(to: json)
+        try JSONSerialization.data(withJSONObject: ["queries": [query.map(Double.init)], "depth": depth]).write(to: json)
         try NPYArray.encode(float32: query, shape: [1, dim]).write(to: npy)
         func script(_ body: URL, type: String) throws -> URL {
             // The answer comes in the same codec as the question.

@@ -4,7 +4,8 @@ import Foundation
 /// `engram bench --small`: descent steps of a few queries (D = 784; mrdam K = 1000, drdam sincos
 /// Y = 4096), on one thread and on every core, against the numpy descent of `bench/numpy_descent.py`
 /// measured in the same run with one BLAS thread and with BLAS's default, and the bandwidth each step
-/// implies (the two products read Ξ or Ω once each: 2·4·K·D bytes a step).
+/// implies (the two products read Ξ or Ω once each: 2·4·K·D bytes a step); then `ProductCrossover`, the
+/// small-batch loops against GEMM per batch size.
 package struct SmallBatchBenchmark {
     /// Timed runs per figure; the fastest counts.
     let repeats: Int
@@ -48,7 +49,7 @@ package struct SmallBatchBenchmark {
                             secondsAllCores: try perStep(distributed, batch: b, threads: cores),
                             numpy: numpy?[["drdam", "\(b)"]], numpyOneThread: numpyOne?[["drdam", "\(b)"]]))
         }
-        return table(rows, numpyFound: numpy != nil)
+        return table(rows, numpyFound: numpy != nil) + "\n\n" + ProductCrossover(repeats: repeats).run()
     }
 
     private func table(_ rows: [Row], numpyFound: Bool) -> String {

@@ -44,27 +44,51 @@ import TestSupport
         }
     }
 
-    @Test(arguments: [512, 256, 32].compactMap { VectorWidth(bits: $0) })
-    func aQueryGetsTheSameBitsAloneAndInAnyBatch(width: VectorWidth) {
-        let n = 203, d = 131, b = RowProducts.smallBatchLimit
-        let a = randomMatrix(rows: n, cols: d, seed: 4), x = randomMatrix(rows: b, cols: d, seed: 5), p = randomMatrix(rows: b, cols: n, seed: 6)
-        func products(from first: Int, count: Int) -> (s: [Float], g: [Float]) {
-            var s = [Float](repeating: 0, count: count * n), g = [Float](repeating: 0, count: count * d)
-            a.values.withUnsafeBufferPointer { a in
-                x.values.withUnsafeBufferPointer { x in
-                    p.values.withUnsafeBufferPointer { p in
-                        RowProducts.scores(x.baseAddress! + first * d, queries: count, rows: a.baseAddress!, count: n, dim: d, into: &s, lds: n, width: width)
-                        RowProducts.combine(p.baseAddress! + first * n, queries: count, ldp: n, rows: a.baseAddress!, count: n, dim: d, into: &g, width: width)
-                    }
+    /// A and X beyond every tile of the loops: 300 rows (dot tiles of 8, combine tiles of 256 rows)
+    /// and 300 columns (combine tiles of 16 vectors: 19 at 512 bits), the limit's queries.
+    static let n = 300, d = 300, b = RowProducts.smallBatchLimit
+    static let a = randomMatrix(rows: n, cols: d, seed: 4), x = randomMatrix(rows: b, cols: d, seed: 5), p = randomMatrix(rows: b, cols: n, seed: 6)
+
+    /// S and G of the queries first..<first+count, by the small-batch loops of `width` on `threads` threads.
+    static func products(from first: Int, count: Int, width: VectorWidth, threads: Int = 1) -> (s: [Float], g: [Float]) {
+        var s = [Float](repeating: .nan, count: count * n), g = [Float](repeating: .nan, count: count * d)
+        a.values.withUnsafeBufferPointer { a in
+            x.values.withUnsafeBufferPointer { x in
+                p.values.withUnsafeBufferPointer { p in
+                    RowProducts.scores(x.baseAddress! + first * d, queries: count, rows: a.baseAddress!, count: n, dim: d, into: &s, lds: n,
+                                       path: .smallBatch, width: width, threads: threads)
+                    RowProducts.combine(p.baseAddress! + first * n, queries: count, ldp: n, rows: a.baseAddress!, count: n, dim: d, into: &g,
+                                        path: .smallBatch, width: width, threads: threads)
                 }
             }
-            return (s, g)
         }
-        let whole = products(from: 0, count: b)
-        for (first, count) in [(0, 1), (5, 1), (b - 1, 1), (2, 3), (3, 5), (8, 8)] {
-            let part = products(from: first, count: count)
-            #expect(part.s.bitPatterns == Array(whole.s[(first * n)..<((first + count) * n)]).bitPatterns, "scores of queries \(first)..<\(first + count)")
-            #expect(part.g.bitPatterns == Array(whole.g[(first * d)..<((first + count) * d)]).bitPatterns, "combination of queries \(first)..<\(first + count)")
+        return (s, g)
+    }
+
+    /// Every batch size up to the limit, at the start, middle and end of the whole batch.
+    @Test(arguments: [512, 256, 32].compactMap { VectorWidth(bits: $0) })
+    func aQueryGetsTheSameBitsAloneAndInAnyBatch(width: VectorWidth) {
+        let n = Self.n, d = Self.d, b = Self.b
+        let whole = Self.products(from: 0, count: b, width: width)
+        for count in 1...b {
+            for first in Set([0, (b - count) / 2, b - count]) {
+                let part = Self.products(from: first, count: count, width: width)
+                #expect(part.s.bitPatterns == Array(whole.s[(first * n)..<((first + count) * n)]).bitPatterns, "scores of queries \(first)..<\(first + count)")
+                #expect(part.g.bitPatterns == Array(whole.g[(first * d)..<((first + count) * d)]).bitPatterns, "combination of queries \(first)..<\(first + count)")
+            }
+        }
+    }
+
+    /// Split over 2, 3 or 7 threads (rows of A for S, columns for G), the products are those of one thread.
+    @Test(arguments: [512, 256, 32].compactMap { VectorWidth(bits: $0) })
+    func anyThreadSplitGivesTheSameBits(width: VectorWidth) {
+        for count in [1, 4, 5, 16, Self.b] {
+            let one = Self.products(from: 0, count: count, width: width)
+            for threads in [2, 3, 7] {
+                let split = Self.products(from: 0, count: count, width: width, threads: threads)
+                #expect(split.s.bitPatterns == one.s.bitPatterns, "scores of \(count) queries on \(threads) threads")
+                #expect(split.g.bitPatterns == one.g.bitPatterns, "combination of \(count) queries on \(threads) threads")
+            }
         }
     }
 }

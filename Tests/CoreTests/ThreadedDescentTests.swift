@@ -26,4 +26,18 @@ import TestSupport
         #expect(two.bitPatterns == one.bitPatterns)
         #expect(three.bitPatterns == one.bitPatterns)
     }
+
+    /// A model past `RowProducts.splitRowsBeyondBytes` splits its products over the threads, not the
+    /// queries: still the bits of one thread.
+    @Test func aLargeModelSplitsItsProductsToTheSameBits() throws {
+        let d = 1024, k = RowProducts.splitRowsBeyondBytes / (4 * d) + 5, b = 5
+        let model = try ExactMemory(memories: randomMatrix(rows: k, cols: d, seed: 23, scale: 0.03), beta: 2)
+        #expect(model.productBytes > RowProducts.splitRowsBeyondBytes)
+        let queries = randomMatrix(rows: b, cols: d, seed: 24, scale: 0.03)
+        let parameters = DescentParameters(alpha: 0.1, depth: 3)
+        let one = try Descent.run(model, queries: queries, parameters: parameters, threads: 1)
+        let two = try Descent.run(model, queries: queries, parameters: parameters, threads: 2)
+        #expect(one.states != queries, "the descent moves")
+        #expect(two.bitPatterns == one.bitPatterns)
+    }
 }

@@ -92,6 +92,42 @@ import TestSupport
         #expect(batches == 3, "\(batches) batches")
     }
 
+    /// `RowProducts.smallBatchLimit` one-query requests fill one batch of the largest size the server
+    /// allows, which runs at once; each request, on one thread or split over two, gets the bits of its
+    /// recall alone on one thread.
+    @Test(.timeLimit(.minutes(2)), arguments: [StoreKind.mrdam, .drdam], [1, 2])
+    func aBatchOfTheLimitEqualsRecallsAlone(kind: StoreKind, threads: Int) async throws {
+        let (registry, store, directory) = try await Self.store(kind)
+        defer { registry.close(); withExtendedLifetime(directory) {} }
+        let state = store.state, metrics = ServerMetrics(), limit = RowProducts.smallBatchLimit
+        let batcher = RecallBatcher(pool: ComputePool(width: 2), maxBatch: limit, delay: .seconds(1), threads: threads, clock: ManualClock(), metrics: metrics)
+        let holder = try await Self.holdInFlight(batcher, store: store)
+        defer { holder.cancel("the test is over") }
+        let everyFourth: [Bool] = (0..<Self.dim).map { $0 % 4 == 0 }
+        let requests: [Request] = (0..<limit).map { (i: Int) -> Request in
+            var request = Request(queries: Self.randomQueries(1, seed: UInt64(200 + i)))
+            if i % 5 == 1 { request.clamp = .shared(everyFourth) }
+            if i % 3 == 0 { request.tolerance = 0.01 }
+            return request
+        }
+        let outcomes = try await withThrowingTaskGroup(of: (Int, RecallOutcome).self) { group in
+            for (i, request) in requests.enumerated() {
+                group.addTask {
+                    (i, try await batcher.recall(store: store, state: state, queries: request.queries, parameters: request.parameters,
+                                                 clamp: request.clamp, cancellation: Cancellation()))
+                }
+            }
+            return try await group.reduce(into: [Int: RecallOutcome]()) { $0[$1.0] = $1.1 }
+        }
+        for (i, request) in requests.enumerated() {
+            let alone = try state.recall(queries: request.queries, parameters: request.parameters, clamp: request.clamp)
+            #expect(outcomes[i]?.descent.bitPatterns == alone.descent.bitPatterns, "request \(i)")
+        }
+        let text = metrics.render()
+        #expect(Self.metric("engram_recall_batch_requests_count", in: text) == 2, "the recall held in flight, and one full batch")
+        #expect(Self.metric("engram_recall_batch_requests_sum", in: text) == Double(limit + 1))
+    }
+
     /// Without any timing: the batch's clock does not move until the test moves it, so the leaving
     /// request can only be answered by its cancellation; the others then join, and the batch runs
     /// without it when the clock reaches its deadline.
@@ -173,13 +209,14 @@ import TestSupport
         }
     }
 
-    /// Starts a recall of `maxBatch` queries (so never batched) that computes until the returned
-    /// cancellation fires: with it in flight, the recalls that follow are batched rather than run at
-    /// once as a lone client's are. It is counted in the metrics as a batch of one request.
+    /// Starts a one-query recall (alone in the batcher, so it runs at once) that computes until the
+    /// returned cancellation fires: with it in flight, the recalls that follow are batched rather than
+    /// run at once as a lone client's are. It is counted in the metrics as a batch of one request. One
+    /// query keeps its energy trace [1, depth] to 400 MB (a full batch of 32 would hold 12.8 GB).
     static func holdInFlight<C>(_ batcher: RecallBatcher<C>, store: MemoryStore) async throws -> Cancellation {
         let cancellation = Cancellation()
         Task {
-            _ = try? await batcher.recall(store: store, state: store.state, queries: randomQueries(batcher.maxBatch, seed: 99),
+            _ = try? await batcher.recall(store: store, state: store.state, queries: randomQueries(1, seed: 99),
                                           parameters: DescentParameters(alpha: 0.01, depth: 100_000_000), clamp: .none, cancellation: cancellation)
         }
         await batcher.inFlight.wait(forAtLeast: 1)

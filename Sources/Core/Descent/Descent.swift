@@ -11,9 +11,11 @@ import Synchronization
 package enum Descent {
     /// Descends from each query of Q [B, D] on `model`, checking `cancellation` before every step.
     /// `tolerances` [B], when given, sets each query's own early-stop tolerance in place of
-    /// `parameters.tolerance` (a batch merged from several requests). With `threads` > 1, a batch of 2 to
-    /// `RowProducts.smallBatchLimit` queries is split into that many groups that descend side by side:
-    /// the small-batch products make each query's results the same bits either way. Throws for shapes that do not fit,
+    /// `parameters.tolerance` (a batch merged from several requests). With `threads` > 1, a model whose
+    /// row matrix exceeds `RowProducts.splitRowsBeyondBytes` has its products split over the threads (A
+    /// read once in all, not once per thread: where memory bandwidth binds); otherwise a batch of 2 to
+    /// `RowProducts.smallBatchLimit` queries is split into that many groups that descend side by side.
+    /// The small-batch products make each query's results the same bits either way. Throws for shapes that do not fit,
     /// non-finite queries, or invalid parameters, and `Cancellation.Stopped` within one step of a cancellation.
     package static func run<Model: EnergyModel>(
         _ model: Model, queries: Matrix, parameters: DescentParameters = DescentParameters(), clamp: ClampMask = .none,
@@ -29,7 +31,8 @@ package enum Descent {
             for tolerance in tolerances { try DescentParameters(alpha: parameters.alpha, depth: depth, tolerance: tolerance).validate() }
         }
         let tolerance = tolerances ?? [Float](repeating: parameters.tolerance, count: b)
-        if threads > 1, b > 1, b <= RowProducts.smallBatchLimit {
+        let productThreads = threads > 1 && model.productBytes > RowProducts.splitRowsBeyondBytes ? threads : 1
+        if threads > 1, productThreads == 1, b > 1, b <= RowProducts.smallBatchLimit {
             return try split(model, queries: queries, parameters: parameters, clamp: clamp, tolerances: tolerance,
                              groups: Swift.min(threads, b), cancellation: cancellation)
         }
@@ -39,7 +42,7 @@ package enum Descent {
             finalEnergies: [Float](repeating: 0, count: b), clippedSteps: [Int](repeating: 0, count: b))
         guard b > 0 else { return result }
 
-        let workspace = model.makeWorkspace(batch: b)
+        let workspace = model.makeWorkspace(batch: b, productThreads: productThreads)
         let x = ScratchBuffer(count: b * d), gradient = ScratchBuffer(count: b * d), energy = ScratchBuffer(count: b)
         queries.values.withUnsafeBufferPointer { x.pointer.update(from: $0.baseAddress!, count: b * d) }
         var active = Array(0..<b)

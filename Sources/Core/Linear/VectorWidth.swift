@@ -3,7 +3,7 @@ import CVectorMath
 /// A width of the vector loops behind `VectorMath`: 512 bits (AVX-512), 256 (AVX2 with FMA) or 32 (SLEEF's
 /// scalar functions). A value exists only for a width this CPU runs, so a call made with it runs exactly
 /// those loops and never falls back to narrower ones.
-struct VectorWidth: Sendable, Equatable, CustomStringConvertible {
+package struct VectorWidth: Sendable, Equatable, CustomStringConvertible {
     /// The width in bits: 512, 256 or 32.
     let bits: Int
 
@@ -20,7 +20,7 @@ struct VectorWidth: Sendable, Equatable, CustomStringConvertible {
 
     /// The loops in use for the process (`VectorMath.vectorBits`): the widest the CPU runs unless the
     /// benchmark chose otherwise.
-    static var inUse: VectorWidth { VectorWidth(running: VectorMath.vectorBits) }
+    package static var inUse: VectorWidth { VectorWidth(running: VectorMath.vectorBits) }
 
-    var description: String { "\(bits)-bit" }
+    package var description: String { "\(bits)-bit" }
 }

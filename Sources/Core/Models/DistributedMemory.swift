@@ -79,17 +79,23 @@ package struct DistributedMemory: EnergyModel {
         let projection: ScratchBuffer
         let combination: GradientCombination
         let similarities: ScratchBuffer
-        init(batch: Int, y: Int, projection: Int) {
+        /// The threads the products run on.
+        let threads: Int
+        init(batch: Int, y: Int, projection: Int, threads: Int) {
             h = ScratchBuffer(count: batch * y)
             scratch = ScratchBuffer(count: 2 * y)
             self.projection = ScratchBuffer(count: projection)
             combination = GradientCombination(batch: batch)
             similarities = ScratchBuffer(count: batch)
+            self.threads = threads
         }
     }
 
-    package func makeWorkspace(batch: Int) -> Workspace {
-        Workspace(batch: batch, y: features.count, projection: features.projection.scratchCount)
+    /// The bytes the products read each step: Ω's 4·Y·D (dense), the structured blocks' 16·P·⌈Y/P⌉.
+    package var productBytes: Int { 4 * features.projection.storedFloats }
+
+    package func makeWorkspace(batch: Int, productThreads: Int) -> Workspace {
+        Workspace(batch: batch, y: features.count, projection: features.projection.scratchCount, threads: productThreads)
     }
 
     /// Whether the last evaluation of row `row` on `workspace` was at the lse clip: s(x) ≤ ε, a flat
@@ -107,7 +113,7 @@ package struct DistributedMemory: EnergyModel {
         let h = workspace.h.pointer
         let rootBeta = beta.squareRoot()
         // Per row: ∇Ẽ = k · J_φᵀ T = k√β · (Ωᵀ g) + k c · x, with k the energy's factor.
-        features.preactivations(x, rows: rows, into: h, scratch: workspace.projection.pointer)
+        features.preactivations(x, rows: rows, into: h, scratch: workspace.projection.pointer, threads: workspace.threads)
         t.withUnsafeBufferPointer { t in
             features.bias.withUnsafeBufferPointer { bias in
                 for r in 0..<rows {
@@ -132,7 +138,7 @@ package struct DistributedMemory: EnergyModel {
             }
         }
         guard let g = gradients else { return }
-        features.projection.backProject(h, rows: rows, ldp: y, into: g, scratch: workspace.projection.pointer)
+        features.projection.backProject(h, rows: rows, ldp: y, into: g, scratch: workspace.projection.pointer, threads: workspace.threads)
         workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
     }
 }

@@ -7,8 +7,13 @@ package protocol EnergyModel: Sendable {
     /// The dimension D of the states.
     var dim: Int { get }
 
-    /// A workspace for batches of up to `batch` states.
-    func makeWorkspace(batch: Int) -> Workspace
+    /// The bytes of the row matrix the two products read (Ξ for MrDAM, Ω for DrDAM); `Descent.run`
+    /// splits it over threads rather than the queries past `RowProducts.splitRowsBeyondBytes`.
+    var productBytes: Int { get }
+
+    /// A workspace for batches of up to `batch` states, whose products run on `productThreads` threads
+    /// (`RowProducts`: the same bits on any number).
+    func makeWorkspace(batch: Int, productThreads: Int) -> Workspace
 
     /// Evaluates the batch X [rows, D] (row-major, rows ≤ the workspace's batch):
     /// writes E(x_b) to `energies` [rows] and, when `gradients` is given, ∇E(x_b) to it [rows, D].
@@ -45,7 +50,7 @@ extension EnergyModel {
         var energies = [Float](repeating: 0, count: points.rows)
         var gradients = wantGradients ? Matrix(rows: points.rows, cols: dim) : nil
         guard points.rows > 0 else { return (energies, gradients) }
-        let workspace = makeWorkspace(batch: points.rows)
+        let workspace = makeWorkspace(batch: points.rows, productThreads: 1)
         points.values.withUnsafeBufferPointer { x in
             energies.withUnsafeMutableBufferPointer { e in
                 if gradients != nil {

@@ -102,13 +102,19 @@ package struct ExactMemory: EnergyModel {
     package final class Workspace {
         let weights: ScratchBuffer
         let combination: GradientCombination
-        init(batch: Int, count: Int) {
+        /// The threads the products run on.
+        let threads: Int
+        init(batch: Int, count: Int, threads: Int) {
             weights = ScratchBuffer(count: batch * count)
             combination = GradientCombination(batch: batch)
+            self.threads = threads
         }
     }
 
-    package func makeWorkspace(batch: Int) -> Workspace { Workspace(batch: batch, count: count) }
+    /// Ξ's bytes, 4·K·D.
+    package var productBytes: Int { 4 * count * dim }
+
+    package func makeWorkspace(batch: Int, productThreads: Int) -> Workspace { Workspace(batch: batch, count: count, threads: productThreads) }
 
     package func evaluate(
         _ x: UnsafePointer<Float>, rows: Int,
@@ -125,7 +131,7 @@ package struct ExactMemory: EnergyModel {
         let w = workspace.weights.pointer
         let xi = UnsafePointer(storage.values), norms = UnsafePointer(storage.norms)
         // W = X Ξᵀ [rows, K]
-        RowProducts.scores(x, queries: rows, rows: xi, count: k, dim: d, into: w, lds: k)
+        RowProducts.scores(x, queries: rows, rows: xi, count: k, dim: d, into: w, lds: k, threads: workspace.threads)
         for r in 0..<rows {
             let xNorm = BLAS.dot(d, x + r * d, x + r * d)
             let (z, top) = VectorMath.gaussianWeights(w + r * k, norms: norms, xNorm: xNorm, beta: beta, shift: energy == .lse, count: k)
@@ -141,7 +147,7 @@ package struct ExactMemory: EnergyModel {
             }
         }
         guard let g = gradients else { return }
-        RowProducts.combine(w, queries: rows, ldp: k, rows: xi, count: k, dim: d, into: g)
+        RowProducts.combine(w, queries: rows, ldp: k, rows: xi, count: k, dim: d, into: g, threads: workspace.threads)
         workspace.combination.apply(to: g, states: x, rows: rows, dim: d)
     }
 }

@@ -17,16 +17,16 @@ package struct DenseProjection: FeatureProjection {
     package var scratchCount: Int { 0 }
 
     package func project(_ x: UnsafePointer<Float>, rows: Int, alpha: Float, into h: UnsafeMutablePointer<Float>, ldh: Int,
-                         scratch: UnsafeMutablePointer<Float>) {
+                         scratch: UnsafeMutablePointer<Float>, threads: Int) {
         omega.withUnsafeBufferPointer { w in
-            RowProducts.scores(x, queries: rows, rows: w.baseAddress!, count: count, dim: dim, alpha: alpha, into: h, lds: ldh)
+            RowProducts.scores(x, queries: rows, rows: w.baseAddress!, count: count, dim: dim, alpha: alpha, into: h, lds: ldh, threads: threads)
         }
     }
 
     package func backProject(_ p: UnsafePointer<Float>, rows: Int, ldp: Int, into g: UnsafeMutablePointer<Float>,
-                             scratch: UnsafeMutablePointer<Float>) {
+                             scratch: UnsafeMutablePointer<Float>, threads: Int) {
         omega.withUnsafeBufferPointer { w in
-            RowProducts.combine(p, queries: rows, ldp: ldp, rows: w.baseAddress!, count: count, dim: dim, into: g)
+            RowProducts.combine(p, queries: rows, ldp: ldp, rows: w.baseAddress!, count: count, dim: dim, into: g, threads: threads)
         }
     }
 }

@@ -12,11 +12,13 @@ package protocol FeatureProjection: Sendable {
     /// The scratch floats one call of `project` or `backProject` needs.
     var scratchCount: Int { get }
 
-    /// H [rows, Y] (row stride `ldh`) = α X Ωᵀ for X [rows, D].
+    /// H [rows, Y] (row stride `ldh`) = α X Ωᵀ for X [rows, D], on up to `threads` threads (the same
+    /// bits for any number).
     func project(_ x: UnsafePointer<Float>, rows: Int, alpha: Float, into h: UnsafeMutablePointer<Float>, ldh: Int,
-                 scratch: UnsafeMutablePointer<Float>)
+                 scratch: UnsafeMutablePointer<Float>, threads: Int)
 
-    /// G [rows, D] = P Ω for P [rows, Y] (row stride `ldp`).
+    /// G [rows, D] = P Ω for P [rows, Y] (row stride `ldp`), on up to `threads` threads (the same bits
+    /// for any number).
     func backProject(_ p: UnsafePointer<Float>, rows: Int, ldp: Int, into g: UnsafeMutablePointer<Float>,
-                     scratch: UnsafeMutablePointer<Float>)
+                     scratch: UnsafeMutablePointer<Float>, threads: Int)
 }

@@ -129,10 +129,11 @@ package struct RandomFeatures: Sendable {
         }
     }
 
-    /// Writes the pre-activations H = √β X Ωᵀ [rows, Y] for X [rows, D] (the kernels add the phases);
-    /// `scratch` holds `projection.scratchCount` floats.
-    func preactivations(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        projection.project(x, rows: rows, alpha: beta.squareRoot(), into: h, ldh: count, scratch: scratch)
+    /// Writes the pre-activations H = √β X Ωᵀ [rows, Y] for X [rows, D] (the kernels add the phases), on
+    /// up to `threads` threads; `scratch` holds `projection.scratchCount` floats.
+    func preactivations(_ x: UnsafePointer<Float>, rows: Int, into h: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                        threads: Int = 1) {
+        projection.project(x, rows: rows, alpha: beta.squareRoot(), into: h, ldh: count, scratch: scratch, threads: threads)
     }
 
     /// φ(x_b) for each row of X [B, D]: a matrix [B, F].

@@ -79,13 +79,16 @@ package struct StructuredProjection: FeatureProjection {
         return (2 * d).squareRoot()
     }
 
+    /// On one thread whatever `threads` says: its products are small enough that the descent splits the
+    /// queries over the threads instead (`Descent`, `productBytes`).
     package func project(_ x: UnsafePointer<Float>, rows: Int, alpha: Float, into h: UnsafeMutablePointer<Float>, ldh: Int,
-                         scratch: UnsafeMutablePointer<Float>) {
+                         scratch: UnsafeMutablePointer<Float>, threads: Int) {
         project(x, rows: rows, alpha: alpha, into: h, ldh: ldh, scratch: scratch, width: .inUse)
     }
 
+    /// On one thread, as `project`.
     package func backProject(_ p: UnsafePointer<Float>, rows: Int, ldp: Int, into g: UnsafeMutablePointer<Float>,
-                             scratch: UnsafeMutablePointer<Float>) {
+                             scratch: UnsafeMutablePointer<Float>, threads: Int) {
         backProject(p, rows: rows, ldp: ldp, into: g, scratch: scratch, width: .inUse)
     }
 
@@ -132,7 +135,7 @@ package struct StructuredProjection: FeatureProjection {
             unit.withUnsafeBufferPointer { e in
                 out.withUnsafeMutableBufferPointer { o in
                     scratch.withUnsafeMutableBufferPointer { s in
-                        backProject(e.baseAddress!, rows: 1, ldp: count, into: o.baseAddress! + r * dim, scratch: s.baseAddress!)
+                        backProject(e.baseAddress!, rows: 1, ldp: count, into: o.baseAddress! + r * dim, scratch: s.baseAddress!, width: .inUse)
                     }
                 }
             }

@@ -26,11 +26,11 @@ struct BenchCommand: AsyncParsableCommand {
     var durability = false
     @Option(help: "With --durability: where its temporary data directory goes (default the current directory, so the disk is the one a server would use).")
     var data: String = "."
-    @Flag(help: "Measure small batches instead: ms per descent step at B = 1 … 64 beside numpy's (bench/numpy_descent.py) in the same run, and the bandwidth implied.")
+    @Flag(help: "Measure small batches instead: ms per descent step at B = 1 … 64 beside numpy's (bench/numpy_descent.py) in the same run, and the bandwidth implied; then the two products by the small-batch loops against GEMM per B (the crossover).")
     var small = false
     @Option(help: "With --small: the numpy baseline script.")
     var numpyScript: String = "bench/numpy_descent.py"
-    @Flag(help: "Measure the service instead: this executable's server under wrk, single-query recalls at 1, 16 and 64 connections, batching on and off, JSON and .npy, beside /healthz.")
+    @Flag(help: "Measure the service instead: this executable's server under wrk, single-query recalls at 1, 16 and 64 connections, batching on and off, JSON and .npy, beside /healthz; then batching on/off at 64 connections and 16 connections' query-steps/s against Descent.run at B = 16 in-process.")
     var service = false
     @Option(help: "With --service: seconds of load per figure.")
     var duration: Int = 5

@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port (default 8080, or ENGRAM_PORT; 0 picks a free one).") var port: Int?
     @Option(help: "Data directory (default ./data, or ENGRAM_DATA).") var data: String?
     @Option(help: "Recall batches computed at once; BLAS gets the cores divided among them (default: one per core, or ENGRAM_COMPUTE_THREADS).") var computeThreads: Int?
-    @Option(help: "The most queries merged into one recall batch, 1 to \(RowProducts.smallBatchLimit) (default \(RowProducts.smallBatchLimit), or ENGRAM_MAX_BATCH).") var maxBatch: Int?
+    @Option(help: "The most queries merged into one recall batch, 1 to \(RowProducts.smallBatchLimit) (default \(RowProducts.smallBatchLimit), or ENGRAM_MAX_BATCH): up to there the small-batch loops beat GEMM on the development machine and give every request the bits it would get alone.") var maxBatch: Int?
     @Option(help: "Microseconds a recall waits for others to batch with (default 300, or ENGRAM_BATCH_DELAY_US; 0 turns batching off).") var batchDelay: Int?
     @Option(help: "Log bytes past which a checkpoint runs (default 67108864, or ENGRAM_CHECKPOINT_BYTES; 0: only on demand and at shutdown).") var checkpointBytes: Int?
     @Option(help: "API snapshots kept per store, the newest (default 3, or ENGRAM_KEEP_SNAPSHOTS).") var keepSnapshots: Int?

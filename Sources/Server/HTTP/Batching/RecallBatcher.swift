@@ -6,7 +6,8 @@ import Synchronization
 /// Dynamic batching of recalls (Triton's idea). A recall of a few queries waits up to `delay` for
 /// others to the same store version with the same depth and α, then they descend together as one
 /// batch of at most `maxBatch` queries, so that 16 waiting one-query requests cost one pass over
-/// the memories instead of 16. Each request gets exactly the results it would have got alone: the
+/// the memories instead of 16 (the small-batch loops read them once per 16 queries; a batch of 32,
+/// twice). Each request gets exactly the results it would have got alone: the
 /// products of batches up to `RowProducts.smallBatchLimit` queries do not depend on the rows beside
 /// them, and clamps and tolerances stay per query. A recall that arrives while no other is in the
 /// server runs at once: no one is there to join it, and a lone client should not pay the delay on
