@@ -20,6 +20,7 @@ runs the same pipeline on 16x16x3 patches (D = 768) with Y = 10 000.
 """
 
 import time
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -60,6 +61,7 @@ def shown(states: np.ndarray, side: int) -> np.ndarray:
 
 def main() -> None:
     args = arguments(__doc__.splitlines()[0])
+    warnings.simplefilter("ignore")     # the client's RecallWarning: printed per run below instead
     side, features = (16, 10_000) if args.quick else (64, 180_000)
     clock = Clock("figure1")
 
@@ -96,6 +98,9 @@ def main() -> None:
             clock.say(f"beta {beta:.4g}, {label}: created and filled in {created:.2f} s, "
                       f"{DEPTH} steps of {len(queries)} queries in {seconds:.2f} s; "
                       f"final energies {np.round(np.asarray(result.energy, dtype=np.float64), 4).tolist()}")
+            if result.clipped_steps is not None:
+                clock.say(f"    steps at the lse clip {result.clipped_steps.tolist()}, s/noise at the query "
+                          f"{np.round(result.signal[:, 0].astype(np.float64) / result.noise[:, 0], 1).tolist()}, warnings {result.warnings}")
             delete_stores(args, name)          # a dense store at this scale holds 8.8 GB: one at a time
         exact = results["MrDAM"][0]
         for label in results:
