@@ -77,12 +77,13 @@ pydeps:
 
 # The Python client (clients/python) against the built debug server, which its tests start themselves
 # (ENGRAM_BINARY overrides which). Installs the client editable, with pytest, when they are not
-# importable from this tree; then checks that nothing the install and the tests left is untracked and unignored.
+# importable from this tree, and pytest and scipy (the structured features' tests compare with
+# scipy.linalg.hadamard); then checks that nothing the install and the tests left is untracked and unignored.
 ENGRAM_BINARY ?= .build/debug/engram
 client-test: build pydeps
 	@python3 -c "import os, sys, engram_client; sys.exit(not os.path.realpath(engram_client.__file__).startswith(os.path.realpath('clients/python') + os.sep))" 2>/dev/null \
 		|| python3 -m pip install --quiet -e clients/python
-	@python3 -c "import pytest" 2>/dev/null || python3 -m pip install --quiet pytest
+	@python3 -c "import pytest, scipy" 2>/dev/null || python3 -m pip install --quiet pytest scipy
 	ENGRAM_BINARY=$(ENGRAM_BINARY) python3 -m pytest -q clients/python/tests
 	@left=$$(git ls-files --others --exclude-standard clients/python); \
 		if [ -n "$$left" ]; then echo "installing and testing the client left files neither tracked nor ignored:"; echo "$$left"; exit 1; fi
