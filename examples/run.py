@@ -8,7 +8,7 @@ port with a temporary data directory, runs tutorial.py, digits.py, error_vs_y.py
 it (with --quick when given), stops it with SIGTERM and says how long each example took. The pictures
 go to examples/out/. The server's limits are raised for figure1.py (`SERVER_LIMITS`): at the paper's
 scale its dense DrDAM store holds Ω of 180 000 × 12 288 floats (8.8 GB) and one recall of 300 steps
-over it takes minutes.
+over it takes minutes; and it computes one recall at a time on every core (`--compute-threads 1`).
 """
 
 import argparse
@@ -26,9 +26,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 EXAMPLES = ("tutorial", "digits", "error_vs_y", "figure1")
 # Room for the paper's Figure 1 at its scale: Ω of 2.2 G entries (8.8 GB) in one store, and a recall
-# of up to an hour (the defaults refuse such a store and stop a recall after 300 s).
+# of up to an hour (the defaults refuse such a store and stop a recall after 300 s). One compute
+# thread: the examples send one recall at a time, which then has every core for its products.
 SERVER_LIMITS = ("--max-feature-entries", "2500000000", "--max-store-bytes", "12884901888",
-                 "--max-total-bytes", "17179869184", "--request-timeout", "3600")
+                 "--max-total-bytes", "17179869184", "--request-timeout", "3600", "--compute-threads", "1")
 
 
 def start(binary: Path, data: Path, log: Path) -> tuple:
