@@ -48,18 +48,7 @@ package struct FeatureSettings: Sendable, Equatable {
             let (entries, overflow) = features.multipliedReportingOverflow(by: dim)
             return overflow ? nil : entries
         case .structured:
-            guard let p = Self.paddedLength(dim) else { return nil }
-            let blocks = features / p + (features % p == 0 ? 0 : 1)
-            let (perBlock, overflowP) = p.multipliedReportingOverflow(by: 4)
-            let (entries, overflow) = perBlock.multipliedReportingOverflow(by: blocks)
-            return overflowP || overflow ? nil : entries
+            return StructuredProjection.storedFloats(dim: dim, count: features)
         }
-    }
-
-    /// The smallest power of two ≥ `dim` (> 0), the length states are zero-padded to for the
-    /// Walsh–Hadamard transform; nil when it is beyond Int.
-    private static func paddedLength(_ dim: Int) -> Int? {
-        let p = dim <= 1 ? 1 : 1 << (Int.bitWidth - (dim - 1).leadingZeroBitCount)
-        return p > 0 ? p : nil
     }
 }

@@ -26,10 +26,9 @@ package struct StructuredProjection: FeatureProjection {
     /// not positive or too large for Philox's 32-bit counter words (P ≤ 2³², Y < 2³²).
     package init(seed: UInt64, dim: Int, count: Int) throws {
         guard dim > 0, count > 0 else { throw CoreError.parameter("dim and features must be positive, got \(dim) and \(count)") }
-        guard dim <= 1 << 32, count < 1 << 32 else {
+        guard dim <= 1 << 32, count < 1 << 32, let order = Self.paddedLength(dim) else {
             throw CoreError.parameter("structured features need dim ≤ 2^32 and features < 2^32, got \(dim) and \(count)")
         }
-        let order = dim == 1 ? 1 : 1 << (Int.bitWidth - (dim - 1).leadingZeroBitCount)
         let blocks = (count + order - 1) / order
         let generator = Philox(seed: seed)
         self.dim = dim
@@ -39,6 +38,23 @@ package struct StructuredProjection: FeatureProjection {
         var norms = [Float](repeating: 0, count: blocks * order)
         for i in 0..<count { norms[i] = Float(Self.chi(generator, row: i, degrees: order)) }
         self.norms = norms
+    }
+
+    /// P for states of dimension `dim` > 0: the smallest power of two ≥ `dim`; nil past Int.
+    package static func paddedLength(_ dim: Int) -> Int? {
+        let p = dim <= 1 ? 1 : 1 << (Int.bitWidth - (dim - 1).leadingZeroBitCount)
+        return p > 0 ? p : nil
+    }
+
+    /// The floats a projection of `count` rows over dimension `dim` holds, 4·P·⌈Y/P⌉ (`storedFloats`),
+    /// computed before generating anything (a store's limits); nil when a size is not positive or the
+    /// count overflows Int.
+    package static func storedFloats(dim: Int, count: Int) -> Int? {
+        guard dim > 0, count > 0, let p = paddedLength(dim) else { return nil }
+        let blocks = count / p + (count % p == 0 ? 0 : 1)
+        let (perBlock, overflowP) = p.multipliedReportingOverflow(by: 4)
+        let (floats, overflow) = perBlock.multipliedReportingOverflow(by: blocks)
+        return overflowP || overflow ? nil : floats
     }
 
     /// The number of blocks, ⌈Y/P⌉.
