@@ -4,6 +4,11 @@
 # Each target installs the system libraries it needs when they are missing (Debian/Ubuntu, apt).
 
 SWIFT ?= swift
+# Temporary files go under .build/tmp, not /tmp: every `swift build` and `swift test` leaves a few
+# empty TemporaryDirectory.* of SwiftPM's own there, and a test process that is killed cannot remove
+# its data directory. (The suites remove everything they create when they end.) `make clean` removes it.
+export TMPDIR := $(CURDIR)/.build/tmp
+$(shell mkdir -p $(TMPDIR))
 APT_PACKAGES := libopenblas-dev libsleef-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
