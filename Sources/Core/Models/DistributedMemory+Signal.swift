@@ -4,7 +4,7 @@ extension DistributedMemory {
     /// s(x) = Σ_i c_i is a sum over the Y random directions, c_i = Σ_m φ_{mY+i}(x) T_{mY+i} (m over the
     /// map's F / Y blocks), and with independent directions (dense Gaussian Ω) the c_i are independent
     /// and identically distributed, so Var s = Y Var c_i: the noise is √(Y · Σ_i (c_i − s/Y)² / (Y − 1)),
-    /// the spread s would have over other seeds, for every map. Block-orthogonal directions are not
+    /// the spread s would have over other seeds, for every map. Block-orthogonal and structured directions are not
     /// independent and their true spread is no larger: the estimate is then an upper one. Costs one
     /// feature pass over the points; Y = 1 gives a noise of 0.
     package func signal(of points: Matrix) throws -> [SignalEstimate] {
